@@ -1,0 +1,44 @@
+// What the defaults depend on outside the answers: the git repository holding the target.
+// Read from .git/config directly: spawning git would cost more than the whole generation.
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Facts } from './options.js';
+import { checkRepoPath, checkRepoUrl } from './validate.js';
+
+function findGitDir(start: string): string | null {
+  let dir = resolve(start);
+  for (;;) {
+    try {
+      statSync(join(dir, '.git'));
+      return dir;
+    } catch {
+      const parent = dirname(dir);
+      if (parent === dir) return null;
+      dir = parent;
+    }
+  }
+}
+
+function originUrl(gitRoot: string): string | null {
+  let config: string;
+  try {
+    config = readFileSync(join(gitRoot, '.git', 'config'), 'utf8');
+  } catch {
+    return null;
+  }
+  const section = /^\[remote "origin"\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(config);
+  const url = section && /^\s*url\s*=\s*(.+?)\s*$/m.exec(section[1]);
+  return url ? url[1] : null;
+}
+
+export function gatherFacts(target: string): Facts {
+  const root = findGitDir(dirname(resolve(target)));
+  if (!root) return { originUrl: null, repoPath: null };
+  const path = relative(root, resolve(target)).split(sep).join('/') || '.';
+  const url = originUrl(root);
+  // A remote or path we could not deploy from is no default: fall back to the placeholders.
+  return {
+    originUrl: url && !checkRepoUrl(url) ? url : null,
+    repoPath: checkRepoPath(path) ? null : path,
+  };
+}

@@ -1,0 +1,68 @@
+// The interactive flow: one question per option, asked only when it applies. Loaded lazily, so
+// non-interactive runs never pay for @inquirer/prompts.
+import { input, select } from '@inquirer/prompts';
+import { coerce, type Ask } from './answers.js';
+import { UsageError } from './errors.js';
+import type { OptionSpec } from './options.js';
+
+const CHOICE_HINTS: Record<string, string> = {
+  web: 'HTTP app behind an Ingress',
+  api: 'HTTP API behind an Ingress',
+  grpc: 'gRPC service',
+  worker: 'queue consumer, no Service',
+  cron: 'scheduled job (CronJob)',
+  none: 'none',
+  hpa: 'HorizontalPodAutoscaler on CPU and memory',
+  keda: 'KEDA, scaled by an event source',
+  rolling: 'zero-downtime rolling update',
+  'blue-green': 'Argo Rollouts blue-green with analysis',
+  canary: 'Argo Rollouts canary with analysis',
+  baseline: 'Pod Security Standard baseline',
+  restricted: 'Pod Security Standard restricted + NetworkPolicy',
+  external: 'ExternalSecret (External Secrets Operator)',
+  sealed: 'SealedSecret (Bitnami Sealed Secrets)',
+  existing: 'a Secret you create yourself',
+};
+
+function toText(value: unknown): string {
+  if (Array.isArray(value)) return value.join(',');
+  return value === null || value === undefined ? '' : String(value);
+}
+
+/** Validation message for inquirer: the same validators as flags and presets. */
+function validator(option: OptionSpec) {
+  return (text: string): true | string => {
+    try {
+      coerce(option, text, option.key);
+      return true;
+    } catch (error) {
+      if (error instanceof UsageError) return error.message.replace(`${option.key}: `, '');
+      throw error;
+    }
+  };
+}
+
+export type PromptFns = { input: typeof input; select: typeof select };
+
+export function makeAsk(fns: PromptFns = { input, select }, context?: Parameters<typeof input>[1]): Ask {
+  return async (option, fallback, choices) => {
+    if (option.kind === 'enum') {
+      const list = choices ?? option.choices ?? [];
+      if (list.length === 1) return list[0] as never;
+      const answer = await fns.select(
+        {
+          message: option.prompt!,
+          default: list.includes(String(fallback)) ? String(fallback) : list[0],
+          choices: list.map((value) => ({ value, name: value, description: CHOICE_HINTS[value] })),
+        },
+        context,
+      );
+      return coerce(option, answer, option.key);
+    }
+    const text = await fns.input(
+      { message: option.prompt!, default: toText(fallback) || undefined, validate: validator(option) },
+      context,
+    );
+    return coerce(option, text, option.key);
+  };
+}

@@ -1,0 +1,76 @@
+// render(answers) → Plan. Pure: reads only its inputs and the compiled templates, so the same
+// answers give the same bytes everywhere (upgrades and golden tests rely on it).
+import { buildView, type View } from './view.js';
+import { valuesSchema, valuesTable } from './values-docs.js';
+import type { Answers, Plan } from './types.js';
+
+export type TemplateFn = (context: object) => string;
+/** Compiled templates by their path under templates/, without the .hbs suffix. */
+export type Templates = ReadonlyMap<string, TemplateFn>;
+
+type When = (v: View) => boolean;
+const always: When = () => true;
+
+/** Which template makes which file, and when. Paths are the same on both sides. */
+const FILES: readonly [string, When][] = [
+  ['README.md', always],
+  ['argocd/applicationset.yaml', always],
+  ['chart/Chart.yaml', always],
+  ['chart/.helmignore', always],
+  ['chart/values.yaml', always],
+  ['chart/templates/_helpers.tpl', always],
+  ['chart/templates/_pod.tpl', always],
+  ['chart/templates/NOTES.txt', always],
+  ['chart/templates/serviceaccount.yaml', always],
+  ['chart/templates/configmap.yaml', always],
+  ['chart/templates/deployment.yaml', (v) => v.rolling],
+  ['chart/templates/rollout.yaml', (v) => v.isRollout],
+  ['chart/templates/analysistemplate.yaml', (v) => v.isRollout],
+  ['chart/templates/cronjob.yaml', (v) => v.isCron],
+  ['chart/templates/service.yaml', (v) => v.hasService],
+  ['chart/templates/ingress.yaml', (v) => v.usesIngress],
+  ['chart/templates/virtualservice.yaml', (v) => v.istio],
+  ['chart/templates/route.yaml', (v) => v.gatewayApi],
+  ['chart/templates/hpa.yaml', (v) => v.hpa],
+  ['chart/templates/scaledobject.yaml', (v) => v.keda],
+  ['chart/templates/triggerauthentication.yaml', (v) => v.keda && v.triggerNeedsAuth],
+  ['chart/templates/pdb.yaml', (v) => v.pdb],
+  ['chart/templates/externalsecret.yaml', (v) => v.externalSecret],
+  ['chart/templates/sealedsecret.yaml', (v) => v.sealedSecret],
+  ['chart/templates/networkpolicy.yaml', (v) => v.restricted],
+  ['chart/templates/servicemonitor.yaml', (v) => v.serviceMonitor],
+  ['chart/templates/podmonitor.yaml', (v) => v.podMonitor],
+  ['chart/templates/prometheusrule.yaml', (v) => v.monitoring],
+  ['chart/templates/tests/test-connection.yaml', (v) => v.hasService],
+];
+
+const ENV_VALUES_TEMPLATE = 'chart/values-env.yaml';
+
+export function templateNames(): string[] {
+  return [...FILES.map(([path]) => path), ENV_VALUES_TEMPLATE].sort();
+}
+
+export function render(answers: Answers, templates: Templates, version: string): Plan {
+  const view = buildView(answers, version);
+  const plan: Plan = new Map();
+  const run = (name: string, context: object) => {
+    const template = templates.get(name);
+    if (!template) throw new Error(`template ${name}.hbs is missing`);
+    return tidy(template(context));
+  };
+  for (const [path, when] of FILES) {
+    if (when(view)) plan.set(path, run(path, view));
+  }
+  for (const env of view.envs) {
+    plan.set(`chart/values-${env.name}.yaml`, run(ENV_VALUES_TEMPLATE, { ...view, env }));
+  }
+  const values = plan.get('chart/values.yaml')!;
+  plan.set('chart/values.schema.json', valuesSchema(values));
+  plan.set('chart/README.md', run('chart/README.md', { ...view, valuesTable: valuesTable(values) }));
+  return new Map([...plan].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Template branches leave blank runs behind; files end with exactly one newline. */
+function tidy(text: string): string {
+  return text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').replace(/^\n+/, '').replace(/\n*$/, '\n');
+}

@@ -1,0 +1,43 @@
+export const APP_TYPES = ['web', 'api', 'grpc', 'worker', 'cron'] as const;
+export const SCALINGS = ['none', 'hpa', 'keda'] as const;
+export const KEDA_TRIGGERS = ['kafka', 'rabbitmq', 'aws-sqs', 'prometheus', 'cron', 'redis'] as const;
+export const STRATEGIES = ['rolling', 'blue-green', 'canary'] as const;
+export const TRAFFIC_ROUTERS = ['none', 'nginx', 'istio', 'alb', 'gateway-api'] as const;
+export const SECURITY_LEVELS = ['baseline', 'restricted'] as const;
+export const SECRET_SOURCES = ['external', 'sealed', 'existing'] as const;
+
+export type AppType = (typeof APP_TYPES)[number];
+export type Scaling = (typeof SCALINGS)[number];
+export type KedaTrigger = (typeof KEDA_TRIGGERS)[number];
+export type Strategy = (typeof STRATEGIES)[number];
+export type Traffic = (typeof TRAFFIC_ROUTERS)[number];
+export type Security = (typeof SECURITY_LEVELS)[number];
+export type SecretSource = (typeof SECRET_SOURCES)[number];
+
+/**
+ * Every answer, resolved and validated. Keys are the flag names, so the same words appear in
+ * flags, presets, `.create-k8s-app.yaml` and `upgrade --set`. Options that do not apply are null.
+ */
+export interface Answers {
+  name: string;
+  type: AppType;
+  envs: string[];
+  scaling: Scaling;
+  'keda-trigger': KedaTrigger | null;
+  strategy: Strategy;
+  traffic: Traffic;
+  security: Security;
+  'secret-keys': string[];
+  secrets: SecretSource | null;
+  image: string;
+  port: number | null;
+  host: string | null;
+  'repo-url': string;
+  'repo-path': string;
+  monitoring: boolean;
+}
+
+export type AnswerKey = keyof Answers;
+
+/** Generated files: relative path (always '/') → content. */
+export type Plan = Map<string, string>;

@@ -1,0 +1,136 @@
+// One set of validators shared by flags, presets and prompts. Each returns an error message
+// (what is wrong and what is allowed) or null when the value is fine.
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+// Kept lookahead-free pieces separately so each rule gives its own message.
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function checkDnsLabel(value: string, what: string, max = 63): string | null {
+  if (value.length === 0) return `${what} is empty`;
+  if (value.length > max) return `${what} "${value}" is ${value.length} characters; at most ${max} allowed`;
+  if (!DNS_LABEL.test(value))
+    return `${what} "${printable(value)}" is not a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit)`;
+  return null;
+}
+
+export function checkName(value: string): string | null {
+  return checkDnsLabel(value, 'name', 53);
+}
+
+export function checkEnvs(list: string[]): string | null {
+  if (list.length === 0) return 'envs is empty; give at least one environment, e.g. staging,prod';
+  if (list.length > 10) return `envs lists ${list.length} environments; at most 10 allowed`;
+  const seen = new Set<string>();
+  for (const env of list) {
+    const bad = checkDnsLabel(env, 'environment', 40);
+    if (bad) return bad;
+    if (seen.has(env)) return `environment "${env}" is listed twice`;
+    seen.add(env);
+  }
+  return null;
+}
+
+export function checkPort(value: number): string | null {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) return `port "${value}" is not an integer from 1 to 65535`;
+  return null;
+}
+
+export function checkHost(value: string): string | null {
+  if (value.length === 0) return 'host is empty';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return `host "${printable(value)}" has a scheme; give a bare DNS name like app.example.com`;
+  if (/[/?#]/.test(value)) return `host "${printable(value)}" has a path or query; give a bare DNS name like app.example.com`;
+  const bare = value.startsWith('*.') ? value.slice(2) : value;
+  if (!DNS_NAME.test(bare) || !bare.includes('.'))
+    return `host "${printable(value)}" is not a lowercase DNS name with a dot (a wildcard is allowed only as a leading "*.")`;
+  return null;
+}
+
+// OCI reference: [registry[:port]/]path[:tag][@digest]. The path components follow the
+// distribution grammar; a tag or a digest is required and "latest" is refused.
+const REGISTRY = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?$/;
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
+
+export interface ImageRef {
+  repository: string;
+  tag: string;
+  digest: string;
+}
+
+export function parseImage(value: string): ImageRef | string {
+  const shown = printable(value);
+  if (value.length === 0) return 'image is empty';
+  if (value.length > 512) return 'image reference is longer than 512 characters';
+  let rest = value;
+  let digest = '';
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) return `image "${shown}" has a malformed digest; use @sha256: followed by 64 hex digits`;
+  }
+  let tag = '';
+  const lastSlash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  if (colon > lastSlash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag)) return `image "${shown}" has a malformed tag "${printable(tag)}"`;
+  }
+  if (!tag && !digest) return `image "${shown}" has no tag; pin a version like ${rest}:1.2.3 or a digest @sha256:…`;
+  if (tag === 'latest') return `image "${shown}" uses the tag "latest"; pin a version like ${rest}:1.2.3`;
+  const parts = rest.split('/');
+  const first = parts[0];
+  const hasRegistry = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['));
+  if (hasRegistry && !REGISTRY.test(first)) return `image "${shown}" has a malformed registry "${printable(first)}"`;
+  for (const part of hasRegistry ? parts.slice(1) : parts) {
+    if (!PATH_COMPONENT.test(part))
+      return `image "${shown}" is not a valid reference (path components are lowercase letters, digits and separators . _ __ -)`;
+  }
+  if (hasRegistry && parts.length < 2) return `image "${shown}" has a registry but no repository`;
+  return { repository: rest, tag, digest };
+}
+
+export function checkImage(value: string): string | null {
+  const parsed = parseImage(value);
+  return typeof parsed === 'string' ? parsed : null;
+}
+
+const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~%+-]+)*\/?$/;
+const SSH_URL = /^ssh:\/\/(?:[A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~%+-]+)+\/?$/;
+const SCP_URL = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._~%+-]+(?:\/[A-Za-z0-9._~%+-]+)*$/;
+
+export function checkRepoUrl(value: string): string | null {
+  if (HTTPS_URL.test(value) || SSH_URL.test(value) || SCP_URL.test(value)) return null;
+  return `repo-url "${printable(value)}" is not a repository URL; use https://host/org/repo.git, ssh://git@host/org/repo.git or git@host:org/repo.git`;
+}
+
+const REPO_PATH_SEGMENT = /^[A-Za-z0-9._-]+$/;
+
+export function checkRepoPath(value: string): string | null {
+  if (value === '.') return null;
+  const segments = value.split('/');
+  if (segments.some((s) => !REPO_PATH_SEGMENT.test(s) || s === '.' || s === '..'))
+    return `repo-path "${printable(value)}" is not a relative path inside the repository (letters, digits, . _ - separated by /)`;
+  return null;
+}
+
+export function checkSecretKeys(list: string[]): string | null {
+  const seen = new Set<string>();
+  for (const key of list) {
+    if (!ENV_KEY.test(key) || key.length > 128)
+      return `secret key "${printable(key)}" is not an environment variable name (letters, digits and _, not starting with a digit)`;
+    if (seen.has(key)) return `secret key "${key}" is listed twice`;
+    seen.add(key);
+  }
+  if (list.length > 50) return `secret-keys lists ${list.length} keys; at most 50 allowed`;
+  return null;
+}
+
+/** Shows control characters visibly so an error line stays one line. */
+export function printable(value: string): string {
+  const escaped = JSON.stringify(value).slice(1, -1);
+  return escaped.length > 80 ? `${escaped.slice(0, 77)}...` : escaped;
+}

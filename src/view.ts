@@ -1,0 +1,142 @@
+// Everything the templates need, derived from the answers in one place so templates hold layout
+// and no logic beyond `if`.
+import { parseImage } from './validate.js';
+import type { Answers } from './types.js';
+
+export interface EnvView {
+  name: string;
+  isProd: boolean;
+  host: string | null;
+  namespace: string;
+  replicas: number;
+  minReplicas: number;
+  maxReplicas: number;
+  logLevel: string;
+  size: SizeView;
+}
+
+export interface SizeView {
+  cpuRequest: string;
+  memoryRequest: string;
+  cpuLimit: string;
+  memoryLimit: string;
+}
+
+/** Sizing from seed 002's table: small for non-production, medium for production. */
+const SIZES: Record<'small' | 'medium', SizeView> = {
+  small: { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '500m', memoryLimit: '256Mi' },
+  medium: { cpuRequest: '250m', memoryRequest: '256Mi', cpuLimit: '1000m', memoryLimit: '512Mi' },
+};
+
+/** Ports a worker connects to for its queue; the prometheus and cron triggers are read by KEDA, not the app. */
+const BROKER_PORTS: Record<string, number | null> = {
+  kafka: 9092, rabbitmq: 5672, redis: 6379, 'aws-sqs': 443, prometheus: null, cron: null,
+};
+
+export function productionEnv(envs: string[]): string {
+  return envs.find((e) => e === 'prod' || e === 'production') ?? envs[envs.length - 1];
+}
+
+export function envHost(host: string, env: string, isProd: boolean): string {
+  if (isProd) return host;
+  return host.startsWith('*.') ? `*.${env}.${host.slice(2)}` : `${env}.${host}`;
+}
+
+export function buildView(a: Answers, version: string) {
+  const image = parseImage(a.image);
+  if (typeof image === 'string') throw new Error(image);
+  const prod = productionEnv(a.envs);
+  const hasService = a.type === 'web' || a.type === 'api' || a.type === 'grpc';
+  const isCron = a.type === 'cron';
+  const isWorker = a.type === 'worker';
+  const isGrpc = a.type === 'grpc';
+  const isRollout = a.strategy !== 'rolling';
+  const canary = a.strategy === 'canary';
+  const traffic = canary ? a.traffic : 'none';
+  const autoscaled = a.scaling !== 'none';
+  // istio and gateway-api route north-south traffic themselves; the others sit behind an Ingress.
+  const usesIngress = hasService && traffic !== 'istio' && traffic !== 'gateway-api';
+  const monitoring = a.monitoring;
+  const metricsPortSeparate = isGrpc || isWorker;
+  const envs: EnvView[] = a.envs.map((name) => {
+    const isProd = name === prod;
+    return {
+      name,
+      isProd,
+      host: a.host ? envHost(a.host, name, isProd) : null,
+      namespace: `${a.name}-${name}`.slice(0, 63).replace(/-+$/, ''),
+      replicas: isProd ? 3 : 1,
+      minReplicas: isProd ? 3 : 1,
+      maxReplicas: isProd ? 10 : 3,
+      logLevel: isProd ? 'info' : 'debug',
+      size: isProd ? SIZES.medium : SIZES.small,
+    };
+  });
+  const trigger = a['keda-trigger'];
+  return {
+    version,
+    name: a.name,
+    answers: a,
+    type: a.type,
+    image: { repository: image.repository, tag: image.tag || image.digest.slice(7, 19), digest: image.digest },
+    appVersion: image.tag || '0.1.0',
+    isWeb: a.type === 'web',
+    isHttp: a.type === 'web' || a.type === 'api',
+    isGrpc,
+    isWorker,
+    isCron,
+    hasService,
+    hasProbes: hasService,
+    usesIngress,
+    port: a.port,
+    portName: isGrpc ? 'grpc' : isWorker ? 'metrics' : 'http',
+    metricsPortSeparate,
+    metricsPort: isWorker ? a.port : 9090,
+    metricsPortName: metricsPortSeparate ? 'metrics' : 'http',
+    workloadKind: isCron ? 'CronJob' : isRollout ? 'Rollout' : 'Deployment',
+    workloadApiVersion: isCron ? 'batch/v1' : isRollout ? 'argoproj.io/v1alpha1' : 'apps/v1',
+    isRollout,
+    rolling: a.strategy === 'rolling' && !isCron,
+    canary,
+    blueGreen: a.strategy === 'blue-green',
+    traffic,
+    trafficNone: traffic === 'none',
+    nginx: traffic === 'nginx',
+    istio: traffic === 'istio',
+    alb: traffic === 'alb',
+    gatewayApi: traffic === 'gateway-api',
+    ingressClass: traffic === 'alb' ? 'alb' : 'nginx',
+    hpa: a.scaling === 'hpa',
+    keda: a.scaling === 'keda',
+    autoscaled,
+    trigger,
+    triggerType: trigger === 'aws-sqs' ? 'aws-sqs-queue' : trigger,
+    kafka: trigger === 'kafka',
+    rabbitmq: trigger === 'rabbitmq',
+    awsSqs: trigger === 'aws-sqs',
+    prometheusTrigger: trigger === 'prometheus',
+    cronTrigger: trigger === 'cron',
+    redis: trigger === 'redis',
+    triggerNeedsAuth: trigger === 'kafka' || trigger === 'rabbitmq' || trigger === 'redis' || trigger === 'aws-sqs',
+    brokerPort: isWorker && trigger ? BROKER_PORTS[trigger] : null,
+    restricted: a.security === 'restricted',
+    security: a.security,
+    monitoring,
+    serviceMonitor: monitoring && hasService,
+    podMonitor: monitoring && isWorker,
+    secretKeys: a['secret-keys'],
+    hasSecrets: a['secret-keys'].length > 0,
+    externalSecret: a.secrets === 'external',
+    sealedSecret: a.secrets === 'sealed',
+    existingSecret: a.secrets === 'existing',
+    secrets: a.secrets,
+    envs,
+    prodEnv: prod,
+    repoUrl: a['repo-url'],
+    chartPath: a['repo-path'] === '.' ? 'chart' : `${a['repo-path']}/chart`,
+    host: a.host,
+    pdb: !isCron,
+  };
+}
+
+export type View = ReturnType<typeof buildView>;
