@@ -1,0 +1,202 @@
+// The command-line contract, through the built CLI: flags, presets, precedence, the no-terminal
+// rules, rejected combinations and exit codes.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { OPTIONS, RULES } from '../../src/options.js';
+import { helmBinaries } from '../support/helm.js';
+import { runCli } from '../support/cli.js';
+import { tempRoot } from '../support/project.js';
+
+const root = tempRoot('ck8s-cli-');
+afterAll(() => root.cleanup());
+let cwd: string;
+let n = 0;
+beforeEach(() => {
+  cwd = join(root.dir, `case-${n++}`);
+  mkdirSync(cwd);
+});
+
+const recorded = (dir: string) => parse(readFileSync(join(cwd, dir, '.create-k8s-app.yaml'), 'utf8'));
+
+function expectUsageError(r: { code: number; stderr: string }, ...words: string[]) {
+  expect(r.code).toBe(2);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines[0]).toMatch(/^error: /);
+  expect(lines.length).toBeLessThanOrEqual(2);
+  if (lines[1]) expect(lines[1]).toMatch(/^hint: /);
+  for (const word of words) expect(r.stderr).toContain(word);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('help, version, presets', () => {
+  it('--help lists every option of the option table', () => {
+    const r = runCli(['--help'], { cwd });
+    expect(r.code).toBe(0);
+    for (const option of OPTIONS) expect(r.stdout).toContain(`--${option.kind === 'bool' ? '[no-]' : ''}${option.key}`);
+    for (const flag of ['--preset', '--yes', '--force', '--dry-run']) expect(r.stdout).toContain(flag);
+  });
+
+  it('--version prints the package version', () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
+    expect(runCli(['--version'], { cwd }).stdout.trim()).toBe(pkg.version);
+    expect(runCli(['-v'], { cwd }).stdout.trim()).toBe(pkg.version);
+  });
+
+  it('presets lists each built-in preset on one line', () => {
+    const r = runCli(['presets'], { cwd });
+    expect(r.code).toBe(0);
+    const names = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
+    expect(names).toEqual(['api', 'cron-job', 'grpc-service', 'minimal', 'queue-worker', 'web-app']);
+  });
+});
+
+describe('generating', () => {
+  it('--yes fills every default and records them', () => {
+    const r = runCli(['demo', '--yes'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Next steps');
+    const { answers, version } = recorded('demo');
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(answers).toMatchObject({
+      name: 'demo', type: 'web', envs: ['staging', 'prod'], scaling: 'hpa', strategy: 'rolling', security: 'restricted',
+      image: 'registry.example.com/demo:0.1.0', port: 8080, host: 'demo.example.com', monitoring: true,
+    });
+    for (const f of ['chart/Chart.yaml', 'chart/values-staging.yaml', 'chart/values-prod.yaml', 'argocd/applicationset.yaml', 'README.md', '.create-k8s-app/base.json'])
+      expect(existsSync(join(cwd, 'demo', f)), f).toBe(true);
+  });
+
+  it('the directory defaults to --name and the name to the directory', () => {
+    expect(runCli(['--name', 'from-flag', '--yes'], { cwd }).code).toBe(0);
+    expect(recorded('from-flag').answers.name).toBe('from-flag');
+    expect(runCli(['nested/from-dir', '--yes'], { cwd }).code).toBe(0);
+    expect(recorded('nested/from-dir').answers.name).toBe('from-dir');
+  });
+
+  it('precedence: flags over preset over defaults', () => {
+    const r = runCli(['p', '--preset', 'api', '--strategy', 'canary', '--envs', 'dev,prod'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const { answers } = recorded('p');
+    expect(answers).toMatchObject({ type: 'api', scaling: 'hpa', strategy: 'canary', traffic: 'nginx', envs: ['dev', 'prod'] });
+  });
+
+  it('a preset file given by path works like a built-in one', () => {
+    writeFileSync(join(cwd, 'answers.yaml'), 'type: worker\nkeda-trigger: redis\nenvs: [dev, prod]\n');
+    expect(runCli(['w', '--preset', 'answers.yaml'], { cwd }).code).toBe(0);
+    expect(recorded('w').answers).toMatchObject({ type: 'worker', scaling: 'keda', 'keda-trigger': 'redis', envs: ['dev', 'prod'], host: null });
+  });
+
+  it('--no-monitoring turns monitoring off', () => {
+    expect(runCli(['m', '--yes', '--no-monitoring'], { cwd }).code).toBe(0);
+    expect(existsSync(join(cwd, 'm/chart/templates/servicemonitor.yaml'))).toBe(false);
+    expect(recorded('m').answers.monitoring).toBe(false);
+  });
+
+  it('--dry-run lists the files and writes nothing', () => {
+    const r = runCli(['dry', '--yes', '--dry-run'], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('chart/Chart.yaml');
+    expect(existsSync(join(cwd, 'dry'))).toBe(false);
+  });
+
+  it('runs helm lint when HELM_BIN is set and reports it', async () => {
+    const [helm] = await helmBinaries();
+    const r = runCli(['linted', '--yes'], { cwd, env: { HELM_BIN: helm.bin } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('helm lint --strict: chart passes');
+  });
+});
+
+describe('never hangs without a terminal', () => {
+  it('exits 2 naming the missing answers and suggesting --yes, and writes nothing', () => {
+    const r = runCli(['demo'], { cwd });
+    expectUsageError(r, '--type', '--envs', '--yes');
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('exits 2 when neither a directory nor a name is given, even with --yes', () => {
+    expectUsageError(runCli(['--yes'], { cwd }), '--name');
+  });
+});
+
+describe('bad input: one line, exit 2, nothing written', () => {
+  it.each([
+    [['demo', '--bogus'], 'unknown option --bogus'],
+    [['demo', '--type', 'lambda', '--yes'], '--type'],
+    [['demo', '--port', '70000', '--yes'], 'port'],
+    [['demo', '--port', 'abc', '--yes'], '--port'],
+    [['demo', '--image', 'nginx:latest', '--yes'], 'latest'],
+    [['demo', '--image', 'nginx', '--yes'], 'no tag'],
+    [['demo', '--host', 'https://x.example.com', '--yes'], 'scheme'],
+    [['demo', '--envs', 'prod,prod', '--yes'], 'twice'],
+    [['demo', '--envs', 'Prod', '--yes'], 'DNS-1123'],
+    [['Demo_App', '--yes'], 'directory name'],
+    [['demo', '--name', 'a'.repeat(54), '--yes'], 'at most 53'],
+    [['demo', '--repo-url', 'ftp://x/y', '--yes'], 'repo-url'],
+    [['demo', '--preset', 'nope'], 'preset "nope" not found'],
+    [['demo', '--name'], 'needs a value'],
+  ])('%j', (args, message) => {
+    const r = runCli(args as string[], { cwd });
+    expectUsageError(r, message as string);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('a malformed preset names the file and line', () => {
+    writeFileSync(join(cwd, 'bad.yaml'), 'type: web\nscaling: [unclosed\n');
+    expectUsageError(runCli(['demo', '--preset', 'bad.yaml'], { cwd }), 'bad.yaml:');
+  });
+
+  it('an unknown preset key names the file, line and key', () => {
+    writeFileSync(join(cwd, 'bad.yaml'), 'type: web\nreplicas: 3\n');
+    expectUsageError(runCli(['demo', '--preset', 'bad.yaml'], { cwd }), 'bad.yaml:2: replicas: unknown key');
+  });
+
+  it('a bad preset value names the file, line and key', () => {
+    writeFileSync(join(cwd, 'bad.yaml'), 'type: web\n\nport: "http"\n');
+    expectUsageError(runCli(['demo', '--preset', 'bad.yaml'], { cwd }), 'bad.yaml:3: port');
+  });
+
+  it('refuses a non-empty directory without --force; --force writes only generated paths', () => {
+    mkdirSync(join(cwd, 'demo'));
+    writeFileSync(join(cwd, 'demo', 'notes.txt'), 'mine');
+    expectUsageError(runCli(['demo', '--yes'], { cwd }), 'not empty', '--force');
+    expect(readdirSync(join(cwd, 'demo'))).toEqual(['notes.txt']);
+    expect(runCli(['demo', '--yes', '--force'], { cwd }).code).toBe(0);
+    expect(readFileSync(join(cwd, 'demo', 'notes.txt'), 'utf8')).toBe('mine');
+    expect(existsSync(join(cwd, 'demo', 'chart', 'Chart.yaml'))).toBe(true);
+  });
+
+  it('points at upgrade when the directory holds a generated project', () => {
+    expect(runCli(['demo', '--yes'], { cwd }).code).toBe(0);
+    expectUsageError(runCli(['demo', '--yes'], { cwd }), 'upgrade');
+  });
+});
+
+describe('rejected combinations (one test per row of the README table)', () => {
+  const rows: [string[], string, string][] = [
+    [['--type', 'cron', '--scaling', 'hpa'], '--scaling', '--type cron'],
+    [['--type', 'cron', '--scaling', 'keda'], '--scaling', '--type cron'],
+    [['--type', 'cron', '--strategy', 'canary'], '--strategy', '--type cron'],
+    [['--type', 'cron', '--strategy', 'blue-green'], '--strategy', '--type cron'],
+    [['--type', 'worker', '--strategy', 'blue-green'], '--strategy', '--type worker'],
+    [['--type', 'worker', '--strategy', 'canary', '--traffic', 'nginx'], '--traffic', '--type worker'],
+    [['--strategy', 'rolling', '--traffic', 'istio'], '--traffic', '--strategy'],
+    [['--scaling', 'hpa', '--keda-trigger', 'kafka'], '--keda-trigger', '--scaling'],
+    [['--secrets', 'sealed'], '--secrets', '--secret-keys'],
+  ];
+  it('covers every rule', () => {
+    const covered = new Set(rows.map(([, a, b]) => `${a} ${b.split(' ')[0]}`));
+    expect(covered.size).toBeGreaterThanOrEqual(RULES.length - 1);
+  });
+  it.each(rows)('%j', (flags, first, second) => {
+    const r = runCli(['demo', ...flags, '--yes'], { cwd });
+    expectUsageError(r, first, second);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+  it('accepts a worker canary with traffic none, and grpc behind every router', () => {
+    expect(runCli(['w', '--type', 'worker', '--strategy', 'canary', '--traffic', 'none', '--yes'], { cwd }).code).toBe(0);
+    for (const traffic of ['nginx', 'istio', 'alb', 'gateway-api'])
+      expect(runCli([`g-${traffic}`, '--type', 'grpc', '--strategy', 'canary', '--traffic', traffic, '--yes'], { cwd }).code).toBe(0);
+  });
+});

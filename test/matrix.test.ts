@@ -1,0 +1,100 @@
+// Every accepted combination of answers, generated in-process and checked by real Helm 3 and 4,
+// schemas, Pod Security Standards and cross-references. A failing combination names the check,
+// the object and the field; the template to look at is the object's `# Source:` file.
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { helmBinaries, runHelm } from './support/helm.js';
+import { everyCombination, type Combination } from './support/combinations.js';
+import { answersFor, builtin, limit, tempRoot, verifyProject, writePlan } from './support/project.js';
+import { render } from '../src/render.js';
+import type { Answers } from '../src/types.js';
+
+const { accepted } = everyCombination();
+const envLists = [['prod'], ['dev', 'qa', 'staging', 'prod']];
+const extra: Combination[] = envLists.flatMap((envs) =>
+  (['web', 'worker', 'cron'] as const).map((type) => ({
+    ...accepted.find((c) => c.type === type && c.security === 'restricted')!,
+    id: `${type}/envs=${envs.join(',')}`,
+    envs,
+  })),
+);
+const combinations = [...accepted, ...extra];
+
+const root = tempRoot('ck8s-matrix-');
+const projects = new Map<string, { dir: string; answers: Answers }>();
+const lintDefaultsFailures = new Map<string, string>();
+const totals = { renders: 0, objects: 0, helmCalls: 0, failures: 0 };
+const started = performance.now();
+
+/** Lints every chart with its defaults in a few helm calls: one process per batch of charts. */
+async function lintDefaultsInBatches(): Promise<void> {
+  const dirs = [...projects.entries()];
+  for (const helm of await helmBinaries()) {
+    const batches: (typeof dirs)[] = [];
+    for (let i = 0; i < dirs.length; i += 40) batches.push(dirs.slice(i, i + 40));
+    await Promise.all(
+      batches.map((batch) =>
+        limit(async () => {
+          totals.helmCalls++;
+          const r = await runHelm(helm.bin, ['lint', '--strict', ...batch.map(([, p]) => join(p.dir, 'chart'))]);
+          if (r.code === 0) return;
+          // helm prints one "==> Linting <chart>" section per chart.
+          for (const section of r.stdout.split('==> Linting ').slice(1)) {
+            const [path, ...body] = section.split('\n');
+            const errors = body.filter((l) => l.includes('[ERROR]') || l.includes('[WARNING]'));
+            const hit = batch.find(([, p]) => join(p.dir, 'chart') === path.trim());
+            if (hit && errors.length > 0) lintDefaultsFailures.set(hit[0], `[${helm.name} lint defaults] ${errors.join(' | ')}`);
+          }
+        }),
+      ),
+    );
+  }
+}
+
+beforeAll(async () => {
+  for (const combination of combinations) {
+    const { id, ...given } = combination;
+    const answers = await answersFor({ ...given, name: 'matrix-app' });
+    const dir = join(root.dir, id.replace(/[/=,]/g, '_'));
+    await writePlan(dir, render(answers, builtin(), '0.0.0-test'));
+    projects.set(id, { dir, answers });
+    totals.renders++;
+  }
+  await lintDefaultsInBatches();
+});
+
+afterAll(() => {
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(
+    `matrix: ${combinations.length} combinations, ${totals.renders} renders, ${totals.objects} objects checked, ` +
+      `${totals.helmCalls} helm runs, ${totals.failures} failing combinations, ${seconds}s`,
+  );
+  root.cleanup();
+});
+
+describe.concurrent('every accepted combination deploys', () => {
+  it.each(combinations.map((c) => c.id))('%s', async (id) => {
+    const { dir, answers } = projects.get(id)!;
+    const result = await verifyProject(dir, answers, {
+      lintDefaults: false,
+      templateWithAll: false,
+      // once per app type is enough to prove the CRD gate; the rest render with the CRDs
+      withoutCrds: answers.scaling === 'none' && answers.strategy === 'rolling',
+    });
+    const failures = [...(lintDefaultsFailures.has(id) ? [lintDefaultsFailures.get(id)!] : []), ...result.failures];
+    totals.objects += result.objects;
+    totals.helmCalls += result.helmCalls;
+    if (failures.length > 0) totals.failures++;
+    expect(failures, `${id} failed:\n${failures.join('\n')}`).toEqual([]);
+  });
+});
+
+it('covers the whole space: every type, scaling mode, trigger, strategy, router and level', () => {
+  const seen = (key: keyof Combination) => new Set(combinations.map((c) => String(c[key])));
+  expect(seen('type').size).toBe(5);
+  expect([...seen('keda-trigger')].filter((t) => t !== 'undefined').length).toBe(6);
+  expect([...seen('traffic')].filter((t) => t !== 'undefined').length).toBe(5);
+  expect(seen('security').size).toBe(2);
+  expect(accepted.length).toBeGreaterThan(300);
+});
