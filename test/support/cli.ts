@@ -11,7 +11,8 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): CliResult {
-  const env = { ...process.env, CI: 'true', HELM_BIN: '', ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', HELM_BIN: '', ...options.env };
+  // No helm post-step unless a test asks for it.
   if (!env.HELM_BIN) delete env.HELM_BIN;
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd, env, input: options.input ?? '', encoding: 'utf8' });
   return { code: r.status ?? (r.signal ? 128 : 1), stdout: r.stdout, stderr: r.stderr };
