@@ -1,0 +1,39 @@
+// The README is the published contract: it must not drift from the option table, the presets,
+// the rejection rules or the CI entry point.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OPTIONS, RULES } from '../src/options.js';
+
+const root = join(import.meta.dirname, '..');
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const section = (title: string) => readme.split(`## ${title}`)[1].split('\n## ')[0];
+
+describe('README', () => {
+  it('documents every option of the option table', () => {
+    const options = section('Options');
+    for (const option of OPTIONS) {
+      const flag = option.kind === 'bool' ? `--[no-]${option.key}` : `--${option.key} ${option.arg}`;
+      expect(options, flag).toContain(`\`${flag}\``);
+      for (const choice of option.choices ?? []) expect(options, `${flag} ${choice}`).toContain(`\`${choice}\``);
+    }
+  });
+
+  it('lists every built-in preset', () => {
+    const presets = readdirSync(join(root, 'presets')).map((f) => f.replace(/\.yaml$/, ''));
+    for (const preset of presets) expect(section('Presets')).toContain(`| \`${preset}\` |`);
+  });
+
+  it('publishes every rejected combination', () => {
+    const table = readme.split('### Rejected combinations')[1].split('###')[0];
+    for (const rule of RULES) for (const key of rule.keys) expect(table, key).toContain(`--${key}`);
+    expect(table.split('\n').filter((l) => l.startsWith('| `')).length).toBe(RULES.length);
+  });
+
+  it('.ci/run runs exactly the README test command', () => {
+    const command = /Run the tests:\n\n```sh\n(.+)\n```/.exec(readme)![1];
+    expect(command).toBe('npm ci && npm test');
+    const ci = readFileSync(join(root, '.ci', 'run'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('set ') && !l.startsWith('cd '));
+    expect(ci).toEqual([command]);
+  });
+});
