@@ -108,11 +108,14 @@ export async function verifyProject(dir: string, answers: Answers, options: Veri
           failures.push(`[${helm.name} template ${env}] ${r.stderr.trim()}`);
           return;
         }
-        const docs = parseAllDocuments(r.stdout).map((d) => d.toJS()).filter((d) => d && typeof d === 'object');
+        const { docs, sources } = renderedObjects(r.stdout);
         objects += docs.length;
         const where = `${helm.name} ${env}`;
         const findings = [...checkObjects(docs, { security: answers.security, externalSecrets: userSecrets(chart) }), ...(await validateSchemas(docs))];
-        if (findings.length > 0) failures.push(...formatFindings(findings).split('\n').map((l) => `[${where}] ${l}`));
+        for (const finding of findings) {
+          const template = sources.get(`${finding.kind}/${finding.name}`);
+          failures.push(`[${where}] ${formatFindings([finding])}${template ? ` (from ${template}.hbs)` : ''}`);
+        }
         failures.push(...leaks(r.stdout).map((l) => `[${where}] template leak: ${l}`));
         if (answers.monitoring) {
           const kinds = new Set(docs.map((d) => d.kind));
@@ -140,6 +143,20 @@ export async function verifyProject(dir: string, answers: Answers, options: Veri
   failures.push(...appset.failures);
   objects += appset.objects;
   return { failures, objects, helmCalls };
+}
+
+/** The objects helm rendered, and for each Kind/name the template it came from (helm's `# Source:` line). */
+function renderedObjects(stdout: string): { docs: Record<string, any>[]; sources: Map<string, string> } {
+  const docs: Record<string, any>[] = [];
+  const sources = new Map<string, string>();
+  for (const doc of parseAllDocuments(stdout)) {
+    const object = doc.toJS();
+    if (!object || typeof object !== 'object') continue;
+    docs.push(object);
+    const source = /Source: [^/]+\/(\S+)/.exec(String(doc.contents?.commentBefore ?? ''));
+    if (source) sources.set(`${object.kind}/${object.metadata?.name}`, `templates/chart/${source[1]}`);
+  }
+  return { docs, sources };
 }
 
 // Handlebars must leave nothing of its own, and Helm must have evaluated all of its own:
