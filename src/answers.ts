@@ -5,6 +5,11 @@ import { printable } from './validate.js';
 
 type Value = Answers[AnswerKey];
 
+// Only the spaces a shell or a comma list leaves around a value: anything else at the edges (a
+// newline, U+2028, a BOM) is part of what was typed, so the validators see it and refuse it
+// rather than the value silently changing.
+const trimSpaces = (text: string) => text.replace(/^[ \t]+|[ \t]+$/g, '');
+
 /** Asks one question; tests pass their own. Returns the typed, validated value. */
 export type Ask = (option: OptionSpec, defaultValue: Value, choices: readonly string[] | undefined, sofar: Partial_) => Promise<Value>;
 
@@ -25,12 +30,12 @@ export function coerce(option: OptionSpec, raw: unknown, where: string): Value {
       break;
     case 'int':
       if (typeof raw === 'number') value = raw;
-      else if (typeof raw === 'string' && /^[0-9]+$/.test(raw.trim())) value = Number(raw.trim());
+      else if (typeof raw === 'string' && /^[0-9]+$/.test(trimSpaces(raw))) value = Number(trimSpaces(raw));
       else return fail(`expected a number, got ${describe(raw)}`);
       break;
     case 'list':
-      if (typeof raw === 'string') value = raw.trim() === '' ? [] : raw.split(',').map((s) => s.trim());
-      else if (Array.isArray(raw) && raw.every((s) => typeof s === 'string')) value = raw.map((s: string) => s.trim());
+      if (typeof raw === 'string') value = trimSpaces(raw) === '' ? [] : raw.split(',').map(trimSpaces);
+      else if (Array.isArray(raw) && raw.every((s) => typeof s === 'string')) value = raw.map(trimSpaces);
       else return fail(`expected a comma-separated string or a list of strings, got ${describe(raw)}`);
       break;
     case 'enum':
@@ -40,7 +45,7 @@ export function coerce(option: OptionSpec, raw: unknown, where: string): Value {
       break;
     default:
       if (typeof raw !== 'string') return fail(`expected a string, got ${describe(raw)}`);
-      value = raw.trim();
+      value = trimSpaces(raw);
   }
   const problem = option.validate?.(value as never);
   if (problem) fail(problem);
@@ -51,6 +56,7 @@ function describe(raw: unknown): string {
   if (raw === null || raw === undefined) return 'nothing';
   if (typeof raw === 'string') return `"${printable(raw)}"`;
   if (Array.isArray(raw)) return 'a list';
+  if (ArrayBuffer.isView(raw)) return 'binary data';
   if (typeof raw === 'object') return 'a mapping';
   return String(raw);
 }

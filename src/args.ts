@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { coerce } from './answers.js';
 import { UsageError } from './errors.js';
 import { OPTIONS, type Partial_ } from './options.js';
+import { printable } from './validate.js';
 
 export interface ParsedArgs {
   positionals: string[];
@@ -76,13 +77,18 @@ export function parseArgv(argv: string[]): ParsedArgs {
   };
 }
 
-/** node:util's messages are long and mention '--' tricks; keep the part that names the flag. */
+/**
+ * node:util's messages are long, span lines and quote the argument as typed; keep one line that
+ * names the flag, with anything typed shown escaped.
+ */
 function rewordParseError(message: string): string {
-  const unknown = /Unknown option '([^']+)'/.exec(message);
-  if (unknown) return `unknown option ${unknown[1]}`;
+  const unknown = /^Unknown option '([\s\S]+)'\. To specify/.exec(message) ?? /^Unknown option '([^']+)'/.exec(message);
+  if (unknown) return `unknown option ${printable(unknown[1])}`;
   const missing = /Option '(-\w, )?(--[\w-]+)[^']*' argument missing/.exec(message);
   if (missing) return `option ${missing[2]} needs a value`;
-  const noValue = /Option '(--[\w-]+)' does not take an argument/.exec(message);
-  if (noValue) return `option ${noValue[1]} does not take a value`;
-  return message.split('. ')[0];
+  const ambiguous = /Option '(-\w, )?(--[\w-]+)[^']*' argument is ambiguous/.exec(message);
+  if (ambiguous) return `option ${ambiguous[2]} needs a value; to give one that starts with '-', write ${ambiguous[2]}=<value>`;
+  const noValue = /Option '(-\w, )?(--[\w-]+)' does not take an argument/.exec(message);
+  if (noValue) return `option ${noValue[2]} does not take a value`;
+  return printable(message.split('\n')[0]);
 }

@@ -1,12 +1,13 @@
 // Presets and recorded answers files: YAML mappings whose keys are the flag names.
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
 import { coerce } from './answers.js';
 import { UsageError } from './errors.js';
 import { OPTION_BY_KEY, type Partial_ } from './options.js';
 import type { AnswerKey } from './types.js';
 import { PRESETS_DIR } from './paths.js';
+import { printable } from './validate.js';
 
 
 export interface PresetInfo {
@@ -32,8 +33,15 @@ export function parseAnswers(text: string, file: string, extraKeys: readonly str
     const keyNode = pair.key;
     const key = isScalar(keyNode) ? String(keyNode.value) : '?';
     const line = keyNode && isScalar(keyNode) && keyNode.range ? lineCounter.linePos(keyNode.range[0]).line : 1;
-    const where = `${file}:${line}: ${key}`;
-    const raw = pair.value === null ? null : (pair.value as { toJSON(): unknown }).toJSON();
+    const where = `${file}:${line}: ${printable(key)}`;
+    let raw: unknown;
+    try {
+      // Through the document, so an alias gives its anchor's value; the alias cap stops a
+      // "billion laughs" file from exhausting memory.
+      raw = isNode(pair.value) ? pair.value.toJS(doc, { maxAliasCount: 100 }) : null;
+    } catch (error) {
+      throw new UsageError(`${where}: ${(error as Error).message.split('\n')[0]}`);
+    }
     if (extraKeys.includes(key)) {
       extra[key] = raw;
       continue;
@@ -52,7 +60,7 @@ function presetPath(nameOrFile: string): { path: string; shown: string } {
   if (/^[a-z0-9-]+$/.test(nameOrFile) && !nameOrFile.endsWith('.yaml')) {
     return { path: join(PRESETS_DIR, `${nameOrFile}.yaml`), shown: `presets/${nameOrFile}.yaml` };
   }
-  return { path: nameOrFile, shown: nameOrFile };
+  return { path: nameOrFile, shown: printable(nameOrFile, Infinity) };
 }
 
 export function loadPreset(nameOrFile: string): Partial_ {
@@ -62,7 +70,7 @@ export function loadPreset(nameOrFile: string): Partial_ {
     text = readFileSync(path, 'utf8');
   } catch {
     const known = listPresets().map((p) => p.name).join(', ');
-    throw new UsageError(`preset "${nameOrFile}" not found`, `built-in presets: ${known}; or give the path of a YAML file`);
+    throw new UsageError(`preset "${printable(nameOrFile)}" not found`, `built-in presets: ${known}; or give the path of a YAML file`);
   }
   return parseAnswers(text, shown, ['description']).answers;
 }

@@ -6,11 +6,18 @@ const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-
 // Kept lookahead-free pieces separately so each rule gives its own message.
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+// Plain scalars that YAML (1.1 as Helm and Kubernetes read it, or 1.2) takes for a boolean, null
+// or number. Names and environments are written into YAML bare by Helm's own idiom
+// (`name: {{ include "x.fullname" . }}`), so "0", "1e3" or "yes" would become a number or a
+// boolean and the objects would be rejected by the cluster or point at the wrong values file.
+const YAML_NON_STRING = /^(?:y|n|yes|no|true|false|on|off|null|[0-9]+|0x[0-9a-f]+|0o[0-7]+|0b[01]+|[0-9]+e-?[0-9]+)$/;
+
 export function checkDnsLabel(value: string, what: string, max = 63): string | null {
   if (value.length === 0) return `${what} is empty`;
-  if (value.length > max) return `${what} "${value}" is ${value.length} characters; at most ${max} allowed`;
+  if (value.length > max) return `${what} "${printable(value)}" is ${value.length} characters; at most ${max} allowed`;
   if (!DNS_LABEL.test(value))
     return `${what} "${printable(value)}" is not a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit)`;
+  if (YAML_NON_STRING.test(value)) return `${what} "${value}" would be read by YAML as a number, boolean or null; add a letter or a '-', e.g. "${value}-app"`;
   return null;
 }
 
@@ -36,13 +43,22 @@ export function checkPort(value: number): string | null {
   return null;
 }
 
+// Every environment but production gets `<env>.` in front of the host, and an environment name is
+// at most 40 characters: keeping room for that prefix keeps every derived host a valid DNS name.
+const HOST_MAX = 253 - 41;
+
 export function checkHost(value: string): string | null {
   if (value.length === 0) return 'host is empty';
+  if (value.length > HOST_MAX) return `host "${printable(value)}" is ${value.length} characters; at most ${HOST_MAX} allowed (other environments get "<env>." in front)`;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return `host "${printable(value)}" has a scheme; give a bare DNS name like app.example.com`;
   if (/[/?#]/.test(value)) return `host "${printable(value)}" has a path or query; give a bare DNS name like app.example.com`;
   const bare = value.startsWith('*.') ? value.slice(2) : value;
   if (!DNS_NAME.test(bare) || !bare.includes('.'))
     return `host "${printable(value)}" is not a lowercase DNS name with a dot (a wildcard is allowed only as a leading "*.")`;
+  const labels = bare.split('.');
+  if (labels.some((label) => label.length > 63)) return `host "${printable(value)}" has a label longer than 63 characters`;
+  // An Ingress host may not be an IP address, and no top-level domain is all digits.
+  if (/^[0-9]+$/.test(labels[labels.length - 1])) return `host "${printable(value)}" is an IP address or ends in a numeric label; give a DNS name like app.example.com`;
   return null;
 }
 
@@ -79,8 +95,8 @@ export function parseImage(value: string): ImageRef | string {
     rest = rest.slice(0, colon);
     if (!TAG.test(tag)) return `image "${shown}" has a malformed tag "${printable(tag)}"`;
   }
-  if (!tag && !digest) return `image "${shown}" has no tag; pin a version like ${rest}:1.2.3 or a digest @sha256:…`;
-  if (tag === 'latest') return `image "${shown}" uses the tag "latest"; pin a version like ${rest}:1.2.3`;
+  if (!tag && !digest) return `image "${shown}" has no tag; pin a version like ${printable(rest, 60)}:1.2.3 or a digest @sha256:…`;
+  if (tag === 'latest') return `image "${shown}" uses the tag "latest"; pin a version like ${printable(rest, 60)}:1.2.3`;
   const parts = rest.split('/');
   const first = parts[0];
   const hasRegistry = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['));
@@ -98,9 +114,14 @@ export function checkImage(value: string): string | null {
   return typeof parsed === 'string' ? parsed : null;
 }
 
-const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~%+-]+)*\/?$/;
-const SSH_URL = /^ssh:\/\/(?:[A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~%+-]+)+\/?$/;
-const SCP_URL = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._~%+-]+(?:\/[A-Za-z0-9._~%+-]+)*$/;
+// Hosts and users start with a letter or digit: git hands both to ssh, which would read a leading
+// '-' as an option (e.g. -oProxyCommand).
+const URL_HOST = '[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?';
+const URL_USER = '[A-Za-z0-9_][A-Za-z0-9._-]*@';
+const URL_SEGMENT = '[A-Za-z0-9._~%+-]+';
+const HTTPS_URL = new RegExp(`^https://${URL_HOST}(?:/${URL_SEGMENT})*/?$`);
+const SSH_URL = new RegExp(`^ssh://(?:${URL_USER})?${URL_HOST}(?:/${URL_SEGMENT})+/?$`);
+const SCP_URL = new RegExp(`^${URL_USER}[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?:${URL_SEGMENT}(?:/${URL_SEGMENT})*$`);
 
 export function checkRepoUrl(value: string): string | null {
   if (HTTPS_URL.test(value) || SSH_URL.test(value) || SCP_URL.test(value)) return null;
@@ -130,7 +151,11 @@ export function checkSecretKeys(list: string[]): string | null {
 }
 
 /** Shows control characters visibly so an error line stays one line. */
-export function printable(value: string): string {
-  const escaped = JSON.stringify(value).slice(1, -1);
-  return escaped.length > 80 ? `${escaped.slice(0, 77)}...` : escaped;
+export function printable(value: string, max = 80): string {
+  // JSON leaves DEL, the C1 controls (a terminal may take U+009B as an escape) and the Unicode
+  // line and paragraph separators as they are.
+  const escaped = JSON.stringify(value)
+    .slice(1, -1)
+    .replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > max ? `${escaped.slice(0, max - 3)}...` : escaped;
 }
