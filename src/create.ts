@@ -8,10 +8,9 @@ import { Failure, UsageError } from './errors.js';
 import { gatherFacts } from './facts.js';
 import { findHelm, lintChart } from './lint.js';
 import { ANSWERS_FILE, withMetadata } from './metadata.js';
-import { loadPreset } from './preset.js';
 import { render } from './render.js';
 import type { Answers } from './types.js';
-import { checkName } from './validate.js';
+import { checkName, printable } from './validate.js';
 import { VERSION } from './version.js';
 import { productionEnv } from './view.js';
 import { applyChanges, writeNewProject } from './write.js';
@@ -22,7 +21,7 @@ function entriesOf(dir: string): string[] | null {
     return readdirSync(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UsageError(`${dir} exists and is not a directory`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UsageError(`${printable(dir, Infinity)} is not a directory (it, or a folder above it, is a file)`);
     throw error;
   }
 }
@@ -33,28 +32,30 @@ function refuseNonEmpty(dir: string, force: boolean): void {
   const hint = entries.includes(ANSWERS_FILE)
     ? `it holds a generated project: run create-k8s-app upgrade ${dir} to update it`
     : 'choose another directory, or pass --force to write the generated files into it (nothing else is touched)';
-  throw new UsageError(`${dir} is not empty`, hint);
+  throw new UsageError(`${printable(dir, Infinity)} is not empty`, hint);
 }
 
 export async function create(args: ParsedArgs, io: Io): Promise<number> {
-  if (args.positionals.length > 1) throw new UsageError(`expected one directory, got ${args.positionals.length}: ${args.positionals.join(' ')}`);
+  if (args.positionals.length > 1) throw new UsageError(`expected one directory, got ${args.positionals.length}: ${args.positionals.map((p) => printable(p)).join(' ')}`);
   if (args.check || args.set.length > 0 || args.restore.length > 0)
     throw new UsageError('--check, --set and --restore belong to the upgrade command', 'run create-k8s-app upgrade --help');
 
   const flags = { ...args.answers };
   let dir = args.positionals[0];
-  if (dir !== undefined && flags.name === undefined) {
+  // Lazily: presets are YAML, and the YAML library is not worth loading for a run without one.
+  const preset = args.preset ? (await import('./preset.js')).loadPreset(args.preset) : null;
+  // The directory's name is only the default name: a name in the preset wins over it.
+  if (dir !== undefined && flags.name === undefined && preset?.name === undefined) {
     const fromDir = basename(resolve(dir));
     if (checkName(fromDir)) {
-      throw new UsageError(`the directory name "${fromDir}" is not a valid app name: ${checkName(fromDir)}`, 'pass --name <name>');
+      throw new UsageError(`the directory name "${printable(fromDir)}" is not a valid app name: ${checkName(fromDir)}`, 'pass --name <name>');
     }
     flags.name = fromDir;
   }
-  const preset = args.preset ? loadPreset(args.preset) : null;
   if (dir === undefined && (flags.name ?? preset?.name)) dir = (flags.name ?? preset?.name)!;
   if (dir !== undefined) refuseNonEmpty(resolve(io.cwd, dir), args.force);
 
-  const interactive = io.interactive && !args.yes;
+  const interactive = !args.yes && io.interactive;
   const ask: Ask | null = interactive ? await io.makeAsk() : null;
   const answers: Answers = await resolveAnswers({
     flags,

@@ -4,11 +4,16 @@
 // - changes to an existing project go through a journal in .create-k8s-app/: originals are
 //   saved first, then each file is replaced by rename; a run that finds an unfinished journal
 //   puts the originals back before doing anything else.
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Failure } from './errors.js';
+
+/**
+ * Keeps this run's temporary names apart from another's (the pid is in them too). Not node:crypto:
+ * nothing here is secret, and loading it is a noticeable share of a whole generation.
+ */
+const randomToken = () => Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
 
 const STAGING_MARK = '.create-k8s-app-staging-';
 const JOURNAL_DIR = '.create-k8s-app/journal';
@@ -95,15 +100,20 @@ export async function writeNewProject(target: string, files: ReadonlyMap<string,
   const parent = dirname(target);
   const name = basename(target);
   await removeStaleStaging(parent, name);
-  const staging = join(parent, `.${name}${STAGING_MARK}${process.pid}-${randomBytes(4).toString('hex')}`);
-  const cleanup = () => fs.rm(staging, { recursive: true, force: true });
+  const staging = join(parent, `.${name}${STAGING_MARK}${process.pid}-${randomToken()}`);
+  // Folders above the target that this run makes (`create-k8s-app apps/new/demo`) go again on failure.
+  const parents = await missingDirs('', [staging]);
+  const cleanup = async () => {
+    await fs.rm(staging, { recursive: true, force: true });
+    await removeDirsIfEmpty('', parents);
+  };
   const onSignal = () => {
     void cleanup().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    await fs.mkdir(parent, { recursive: true });
+    await makeDirs('', parents);
     await fs.mkdir(staging);
     await writeTree(staging, files);
     // rename(2) replaces an empty directory atomically; a non-empty one makes it fail.
@@ -117,22 +127,65 @@ export async function writeNewProject(target: string, files: ReadonlyMap<string,
   }
 }
 
-async function readJournal(root: string): Promise<JournalEntry[] | null> {
+interface Journal {
+  entries: JournalEntry[];
+  /** folders the change creates: "as before" means without them, so undoing removes them (when empty) */
+  createdDirs: string[];
+}
+
+async function readJournal(root: string): Promise<Journal | null> {
   try {
-    return JSON.parse(await fs.readFile(join(root, JOURNAL_FILE), 'utf8')) as JournalEntry[];
+    const parsed = JSON.parse(await fs.readFile(join(root, JOURNAL_FILE), 'utf8')) as Journal | JournalEntry[];
+    // Journals of earlier versions were the bare list of entries.
+    return Array.isArray(parsed) ? { entries: parsed, createdDirs: [] } : parsed;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     // A journal cut off while being written means no file was replaced yet.
-    if (error instanceof SyntaxError) return [];
+    if (error instanceof SyntaxError) return { entries: [], createdDirs: [] };
     throw error;
   }
 }
 
+/** Written beside and renamed over, so a reader finds the previous journal or the next, never half of one. */
+async function writeJournal(root: string, journal: Journal): Promise<void> {
+  const file = join(root, JOURNAL_FILE);
+  await fs.writeFile(`${file}.tmp`, JSON.stringify(journal));
+  await fs.rename(`${file}.tmp`, file);
+}
+
+/** Folders that writing `paths` would create, deepest first. */
+async function missingDirs(root: string, paths: string[]): Promise<string[]> {
+  const missing = new Set<string>();
+  for (const path of paths) {
+    for (let dir = dirname(path); dir !== '.' && dir !== '' && !missing.has(dir); dir = dirname(dir)) {
+      if (await exists(join(root, dir))) break;
+      missing.add(dir);
+    }
+  }
+  return [...missing].sort((a, b) => b.split('/').length - a.split('/').length);
+}
+
+/**
+ * Makes folders one level at a time, shallowest first: a recursive mkdir on a read-only or full
+ * filesystem can report ENOENT instead of the cause, and the user needs the cause.
+ */
+async function makeDirs(root: string, dirs: readonly string[]): Promise<void> {
+  for (const dir of [...dirs].reverse()) {
+    await fs.mkdir(join(root, dir)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
+}
+
+async function removeDirsIfEmpty(root: string, dirs: readonly string[]): Promise<void> {
+  for (const dir of dirs) await fs.rmdir(join(root, dir)).catch(() => undefined);
+}
+
 /** Puts back what an interrupted change left half-done. Returns whether there was anything. */
 export async function recoverInterrupted(root: string): Promise<boolean> {
-  const entries = await readJournal(root);
-  if (entries === null) return false;
-  for (const entry of entries) {
+  const journal = await readJournal(root);
+  if (journal === null) return false;
+  for (const entry of journal.entries) {
     const dest = join(root, entry.path);
     if (entry.temp) await fs.rm(join(root, entry.temp), { force: true });
     if (entry.backup) {
@@ -146,6 +199,7 @@ export async function recoverInterrupted(root: string): Promise<boolean> {
     }
   }
   await fs.rm(join(root, JOURNAL_DIR), { recursive: true, force: true });
+  await removeDirsIfEmpty(root, journal.createdDirs);
   return true;
 }
 
@@ -157,9 +211,9 @@ export async function applyChanges(root: string, ops: readonly FileOp[]): Promis
   await recoverInterrupted(root);
   if (ops.length === 0) return;
   const journalDir = join(root, JOURNAL_DIR);
-  const token = randomBytes(4).toString('hex');
+  const token = randomToken();
   const entries: JournalEntry[] = [];
-  const createdDirs: string[] = [];
+  let createdDirs: string[] = [];
   let committed = false;
   const rollback = async () => {
     if (!committed) await recoverInterrupted(root);
@@ -170,7 +224,11 @@ export async function applyChanges(root: string, ops: readonly FileOp[]): Promis
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    await fs.mkdir(journalDir, { recursive: true });
+    createdDirs = await missingDirs(root, [JOURNAL_FILE, ...ops.filter((op) => op.content !== undefined).map((op) => op.path)]);
+    const forJournal = createdDirs.filter((dir) => JOURNAL_DIR === dir || JOURNAL_DIR.startsWith(`${dir}/`));
+    await makeDirs(root, forJournal);
+    // Recorded before any is made, so an interrupted run's folders can be found and removed.
+    await writeJournal(root, { entries: [], createdDirs });
     for (const op of ops) {
       entries.push({ path: op.path, temp: op.content === undefined ? null : `${op.path}.${token}.tmp`, backup: null });
     }
@@ -183,15 +241,11 @@ export async function applyChanges(root: string, ops: readonly FileOp[]): Promis
         entries[i].backup = backup;
       }
     }
-    await fs.writeFile(join(root, JOURNAL_FILE), JSON.stringify(entries));
+    await writeJournal(root, { entries, createdDirs });
+    await makeDirs(root, createdDirs.filter((dir) => !forJournal.includes(dir)));
     for (const [i, op] of ops.entries()) {
       const temp = entries[i].temp;
       if (temp === null) continue;
-      const dir = dirname(join(root, op.path));
-      if (!(await exists(dir))) {
-        await fs.mkdir(dir, { recursive: true });
-        createdDirs.push(dir);
-      }
       const mode = op.mode ?? (entries[i].backup ? (await fs.stat(join(root, op.path))).mode & 0o7777 : 0o644);
       await fs.writeFile(join(root, temp), op.content!, { mode });
       await fs.chmod(join(root, temp), mode);
@@ -205,10 +259,13 @@ export async function applyChanges(root: string, ops: readonly FileOp[]): Promis
     }
     committed = true;
     await fs.rm(journalDir, { recursive: true, force: true });
+    // .create-k8s-app/ may have been made only for the journal.
+    await removeDirsIfEmpty(root, createdDirs);
     await removeEmptyDirs(root, ops.filter((op) => op.content === undefined).map((op) => dirname(op.path)));
   } catch (error) {
     await rollback();
-    for (const dir of createdDirs.reverse()) await fs.rmdir(dir).catch(() => undefined);
+    // Also when it failed before the journal that names them was written.
+    await removeDirsIfEmpty(root, createdDirs);
     if (error instanceof Failure) throw error;
     throw describeIoError(error, root);
   } finally {
