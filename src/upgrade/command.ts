@@ -8,7 +8,8 @@ import { builtinTemplates } from '../builtin.js';
 import type { Io } from '../cli.js';
 import { Failure, UsageError } from '../errors.js';
 import { gatherFacts } from '../facts.js';
-import { ANSWERS_FILE, parseRecorded, serializeAnswers } from '../metadata.js';
+import { ANSWERS_FILE, serializeAnswers } from '../metadata.js';
+import { parseRecorded } from '../recorded.js';
 import { OPTION_BY_KEY, OPTIONS, type Partial_ } from '../options.js';
 import { render, type Templates } from '../render.js';
 import type { AnswerKey, Answers } from '../types.js';
@@ -18,7 +19,7 @@ import { BASE_FILE, parseBase, serializeBase } from './base.js';
 import { changeDiff } from './diff.js';
 import { findConflictMarkers } from './markers.js';
 import { upgradeLabels } from './merge.js';
-import { planUpgrade, readDisk, type FileChange } from './plan.js';
+import { planUpgrade, readDisk, type FileChange, type UpgradePlan } from './plan.js';
 
 export interface UpgradeOptions {
   set: string[];
@@ -43,18 +44,22 @@ export async function upgrade(args: ParsedArgs, io: Io): Promise<number> {
   const options: UpgradeOptions = { set: args.set, restore: args.restore, check: args.check, dryRun: args.dryRun };
   if (Object.keys(args.answers).length > 0 || args.preset)
     throw new UsageError('upgrade takes changed answers as --set key=value', 'for example: create-k8s-app upgrade --set strategy=canary');
-  let code = 0;
-  for (const dir of dirs) {
-    const root = resolve(io.cwd, dir);
-    const shown = relative(io.cwd, root) || '.';
-    let result: UpgradeResult;
+  const one = async (dir: string): Promise<UpgradeResult> => {
     try {
-      result = await upgradeProject(root, options);
+      return await upgradeProject(resolve(io.cwd, dir), options);
     } catch (error) {
       const known = error as { exitCode?: number; message: string; hint?: string };
       if (typeof known.exitCode !== 'number') throw error;
-      result = { code: known.exitCode, lines: [`error: ${known.message}`, ...(known.hint ? [`hint: ${known.hint}`] : [])] };
+      return { code: known.exitCode, lines: [`error: ${known.message}`, ...(known.hint ? [`hint: ${known.hint}`] : [])] };
     }
+  };
+  // A read-only run over a monorepo overlaps a few projects, so one renders while others wait on
+  // the disk; reports still come out in the order given. Runs that write take one at a time.
+  const ahead = options.check || options.dryRun ? inOrder(dirs, one, 4) : null;
+  let code = 0;
+  for (const [i, dir] of dirs.entries()) {
+    const shown = relative(io.cwd, resolve(io.cwd, dir)) || '.';
+    const result = ahead ? await ahead(i) : await one(dir);
     const [first, ...rest] = result.lines;
     const say = result.code === 0 || result.code === 1 && options.check ? io.out : io.err;
     if (first !== undefined) say(dirs.length > 1 ? `${shown}: ${first}` : first);
@@ -62,6 +67,30 @@ export async function upgrade(args: ParsedArgs, io: Io): Promise<number> {
     code = worse(code, result.code);
   }
   return code;
+}
+
+/**
+ * Runs `task` over `items`, at most `limit` at a time, started in order; `get(i)` waits for the
+ * i-th. A failure is held until its turn, so it is neither unhandled meanwhile nor reported early.
+ */
+function inOrder<T, R>(items: readonly T[], task: (item: T) => Promise<R>, limit: number): (i: number) => Promise<R> {
+  const settled: Promise<{ ok: true; value: R } | { ok: false; error: unknown }>[] = [];
+  let next = 0;
+  const start = () => {
+    if (next >= items.length) return;
+    const i = next++;
+    settled[i] = task(items[i]).then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    void settled[i].then(start);
+  };
+  for (let k = 0; k < limit; k++) start();
+  return async (i) => {
+    const outcome = await settled[i];
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  };
 }
 
 function compareVersions(a: string, b: string): number {
@@ -84,12 +113,17 @@ function parseSet(entries: string[]): Partial_ {
   return out;
 }
 
-/** Recorded answers for options that applied; the rest are re-derived, so --set strategy=canary gets canary's defaults. */
-function applicableRecorded(recorded: Partial_): Partial_ {
+/**
+ * Recorded answers for options that still apply once the --set changes are in; the rest are
+ * re-derived, so --set strategy=canary gets canary's defaults, and --set scaling=hpa drops the
+ * recorded keda-trigger instead of rejecting it as a flag without keda.
+ */
+function applicableRecorded(recorded: Partial_, changed: Partial_): Partial_ {
+  const merged: Partial_ = { ...recorded, ...changed };
   const kept: Partial_ = {};
   for (const option of OPTIONS) {
     const value = recorded[option.key];
-    if (value !== undefined && option.applies(recorded)) (kept as Record<string, unknown>)[option.key] = value;
+    if (value !== undefined && option.applies(merged)) (kept as Record<string, unknown>)[option.key] = value;
   }
   return kept;
 }
@@ -112,7 +146,7 @@ export async function upgradeProject(root: string, options: UpgradeOptions): Pro
     // An earlier upgrade stopped midway; the project is back as it was before it.
   }
   const recordedText = await readText(join(root, ANSWERS_FILE), ANSWERS_FILE);
-  const recorded = parseRecorded(recordedText, ANSWERS_FILE);
+  const recorded = await parseRecorded(recordedText, ANSWERS_FILE);
   if (compareVersions(recorded.version, version) > 0) {
     throw new UsageError(
       `the project was generated by create-k8s-app ${recorded.version}, newer than this ${version}`,
@@ -123,7 +157,7 @@ export async function upgradeProject(root: string, options: UpgradeOptions): Pro
   const changed = parseSet(options.set);
   const answers: Answers = await resolveAnswers({
     flags: changed,
-    preset: applicableRecorded(recorded.answers),
+    preset: applicableRecorded(recorded.answers, changed),
     facts: gatherFacts(root),
     ask: null,
     yes: true,
@@ -138,7 +172,12 @@ export async function upgradeProject(root: string, options: UpgradeOptions): Pro
       lines: [`unresolved conflict markers in ${marked.join(', ')}`, 'hint: resolve them (keep the lines you want, delete the markers), then run upgrade again'],
     };
   }
+  const labels = upgradeLabels(recorded.version, version);
   if (options.check) {
+    const left = abandoned(planUpgrade({ base, next, disk, modes, labels }));
+    if (left.length > 0) {
+      return { code: 3, lines: [`edited files no longer generated: ${left.join(', ')}`, `hint: ${ABANDONED_HINT}`] };
+    }
     const same = next.size === base.size && [...next].every(([path, content]) => base.get(path) === content);
     return same
       ? { code: 0, lines: [`up to date with create-k8s-app ${version}`] }
@@ -149,14 +188,18 @@ export async function upgradeProject(root: string, options: UpgradeOptions): Pro
   for (const path of restore) {
     if (!base.has(path) && !next.has(path)) throw new UsageError(`--restore ${path}: not a file the generator produces`);
   }
-  const plan = planUpgrade({ base, next, disk, modes, labels: upgradeLabels(recorded.version, version), restore });
+  const plan = planUpgrade({ base, next, disk, modes, labels, restore });
+  // An edited file the generator no longer produces stays in the record until the user deletes
+  // or renames it: otherwise the next --check would pass with, say, an HPA beside a ScaledObject.
+  const record = new Map(next);
+  for (const path of abandoned(plan)) record.set(path, base.get(path)!);
   const ops: FileOp[] = [];
   for (const change of plan.changes) {
     if (change.content !== undefined) ops.push({ path: change.path, content: change.content, mode: change.mode });
     else if (change.status === 'delete') ops.push({ path: change.path });
   }
   const newAnswers = serializeAnswers(answers, version);
-  const metadataChanged = newAnswers !== recordedText || serializeBase(next) !== serializeBase(base);
+  const metadataChanged = newAnswers !== recordedText || serializeBase(record) !== serializeBase(base);
   const lines = report(plan.changes, options.dryRun);
 
   if (options.dryRun) {
@@ -167,23 +210,34 @@ export async function upgradeProject(root: string, options: UpgradeOptions): Pro
     }
     return { code: 0, lines };
   }
-  if (ops.length === 0 && !metadataChanged) return { code: 0, lines: ['up to date; nothing to do', ...lines] };
-
-  // The records go last: an upgrade interrupted before them is simply run again.
-  ops.push({ path: ANSWERS_FILE, content: newAnswers }, { path: BASE_FILE, content: serializeBase(next) });
-  await applyChanges(root, ops);
+  const writes = ops.length > 0 || metadataChanged;
+  if (writes) {
+    // The records go last: an upgrade interrupted before them is simply run again.
+    ops.push({ path: ANSWERS_FILE, content: newAnswers }, { path: BASE_FILE, content: serializeBase(record) });
+    await applyChanges(root, ops);
+  }
   if (plan.conflicts.length > 0) {
     return {
       code: 3,
       lines: [
-        `upgraded to create-k8s-app ${version} with ${plan.conflicts.length} conflict(s)`,
+        writes
+          ? `upgraded to create-k8s-app ${version} with ${plan.conflicts.length} conflict(s)`
+          : `nothing new to apply, but ${plan.conflicts.length} conflict(s) remain`,
         ...lines,
         'conflicts (resolve, then run upgrade again):',
         ...plan.conflicts.map((c) => `  ${c.path}: ${c.reason ?? 'both sides changed the same lines'}`),
+        ...(abandoned(plan).length > 0 ? [`hint: files no longer generated: ${ABANDONED_HINT}`] : []),
       ],
     };
   }
-  return { code: 0, lines: [`upgraded to create-k8s-app ${version}`, ...lines] };
+  return { code: 0, lines: [writes ? `upgraded to create-k8s-app ${version}` : 'up to date; nothing to do', ...lines] };
+}
+
+const ABANDONED_HINT = 'delete them, or rename them to keep them as your own, then run upgrade again';
+
+/** Edited files the generator no longer produces: kept on disk, and unresolved until the user acts. */
+function abandoned(plan: UpgradePlan): string[] {
+  return plan.conflicts.filter((c) => c.content === undefined).map((c) => c.path);
 }
 
 const QUIET = new Set(['unchanged']);
