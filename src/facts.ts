@@ -1,6 +1,6 @@
 // What the defaults depend on outside the answers: the git repository holding the target.
 // Read from .git/config directly: spawning git would cost more than the whole generation.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Facts } from './options.js';
 import { checkRepoPath, checkRepoUrl } from './validate.js';
@@ -8,14 +8,12 @@ import { checkRepoPath, checkRepoUrl } from './validate.js';
 function findGitDir(start: string): string | null {
   let dir = resolve(start);
   for (;;) {
-    try {
-      statSync(join(dir, '.git'));
-      return dir;
-    } catch {
-      const parent = dirname(dir);
-      if (parent === dir) return null;
-      dir = parent;
-    }
+    // existsSync, not a statSync that throws: a thrown error costs a stack trace per level, per
+    // project when upgrade checks a monorepo.
+    if (existsSync(join(dir, '.git'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
   }
 }
 

@@ -1,7 +1,8 @@
 // values.yaml is the one source for the chart's values docs and schema: each key carries a
 // `## @param key description` comment (the Bitnami convention). `[object]` after the key marks a
 // map users fill freely (annotations, probes, resources), which the schema leaves open.
-import { parse } from 'yaml';
+// Not the yaml library: see values-reader.ts for why.
+import { readValuesYaml as parse } from './values-reader.js';
 
 interface Param {
   key: string;
