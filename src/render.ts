@@ -46,10 +46,6 @@ const FILES: readonly [string, When][] = [
 
 const ENV_VALUES_TEMPLATE = 'chart/values-env.yaml';
 
-export function templateNames(): string[] {
-  return [...FILES.map(([path]) => path), ENV_VALUES_TEMPLATE].sort();
-}
-
 export function render(answers: Answers, templates: Templates, version: string): Plan {
   const view = buildView(answers, version);
   const plan: Plan = new Map();

@@ -1,0 +1,45 @@
+// render is pure: the same answers give the same bytes, and the output is what reviewers see in
+// the golden files (update them with `npx vitest run test/render.test.ts -u` after a deliberate
+// template change, and review the diff).
+import { describe, expect, it } from 'vitest';
+import { loadPreset } from '../src/preset.js';
+import { render } from '../src/render.js';
+import { answersFor, builtin } from './support/project.js';
+
+const GOLDEN = ['web-app', 'queue-worker'];
+
+describe('render', () => {
+  it('is deterministic: same answers, same bytes, whatever the clock or environment', async () => {
+    const answers = await answersFor({ name: 'det', type: 'grpc', strategy: 'canary', traffic: 'gateway-api', 'secret-keys': ['A'] });
+    const first = render(answers, builtin(), '1.2.3');
+    const realNow = Date.now;
+    Date.now = () => 0;
+    process.env.TZ = 'Pacific/Kiritimati';
+    const second = render(structuredClone(answers), builtin(), '1.2.3');
+    Date.now = realNow;
+    expect([...second]).toEqual([...first]);
+    expect([...first.keys()]).toEqual([...first.keys()].sort());
+    for (const [path, content] of first) {
+      expect(content.endsWith('\n') && !content.endsWith('\n\n'), path).toBe(true);
+      expect(content.includes('\r'), path).toBe(false);
+    }
+  });
+
+  it('never lets Handlebars HTML-escape or leave its own syntax behind', async () => {
+    // Bypasses the validators on purpose: rendering itself must never escape.
+    const answers = await answersFor({ name: 'esc', 'repo-url': 'https://git.example.com/a&b/c.git' });
+    const plan = render(answers, builtin(), '1.2.3');
+    const all = [...plan.values()].join('\n');
+    expect(all).not.toMatch(/&amp;|&#x|&quot;|&lt;/);
+    expect(plan.get('argocd/applicationset.yaml')).toContain('https://git.example.com/a&b/c.git');
+  });
+
+  it.each(GOLDEN)('%s matches its golden files', async (preset) => {
+    const answers = await answersFor({ ...loadPreset(preset), name: preset });
+    const plan = render(answers, builtin(), '0.0.0-golden');
+    expect([...plan.keys()]).toMatchSnapshot();
+    for (const [path, content] of plan) {
+      await expect(content).toMatchFileSnapshot(`__golden__/${preset}/${path}`);
+    }
+  });
+});
