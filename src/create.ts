@@ -46,7 +46,7 @@ export async function create(args: ParsedArgs, io: Io): Promise<number> {
   const preset = args.preset ? (await import('./preset.js')).loadPreset(args.preset) : null;
   // The directory's name is only the default name: a name in the preset wins over it.
   if (dir !== undefined && flags.name === undefined && preset?.name === undefined) {
-    const fromDir = basename(resolve(dir));
+    const fromDir = basename(resolve(io.cwd, dir));
     if (checkName(fromDir)) {
       throw new UsageError(`the directory name "${printable(fromDir)}" is not a valid app name: ${checkName(fromDir)}`, 'pass --name <name>');
     }
