@@ -4,7 +4,7 @@
 // - changes to an existing project go through a journal in .create-k8s-app/: originals are
 //   saved first, then each file is replaced by rename; a run that finds an unfinished journal
 //   puts the originals back before doing anything else.
-import { constants } from 'node:fs';
+import { constants, mkdirSync, writeFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Failure } from './errors.js';
@@ -85,12 +85,16 @@ async function removeStaleStaging(parent: string, name: string): Promise<void> {
   }
 }
 
+/**
+ * Synchronous on purpose: a project is a few dozen small files in a staging folder nobody else
+ * sees, and the thread-pool round trip of each async call costs more than the write itself.
+ */
 async function writeTree(root: string, files: ReadonlyMap<string, string>): Promise<void> {
   const dirs = new Set<string>();
   for (const path of files.keys()) dirs.add(dirname(join(root, path)));
-  for (const dir of [...dirs].sort()) await fs.mkdir(dir, { recursive: true });
+  for (const dir of [...dirs].sort()) mkdirSync(dir, { recursive: true });
   for (const [path, content] of files) {
-    await fs.writeFile(join(root, path), content);
+    writeFileSync(join(root, path), content);
     await testPause();
   }
 }
