@@ -1,7 +1,7 @@
 // render(answers) → Plan. Pure: reads only its inputs and the compiled templates, so the same
 // answers give the same bytes everywhere (upgrades and golden tests rely on it).
 import { buildView, type View } from './view.js';
-import { valuesSchema, valuesTable } from './values-docs.js';
+import { valuesDocs } from './values-docs.js';
 import type { Answers, Plan } from './types.js';
 
 export type TemplateFn = (context: object) => string;
@@ -60,9 +60,9 @@ export function render(answers: Answers, templates: Templates, version: string):
   for (const env of view.envs) {
     plan.set(`chart/values-${env.name}.yaml`, run(ENV_VALUES_TEMPLATE, { ...view, env }));
   }
-  const values = plan.get('chart/values.yaml')!;
-  plan.set('chart/values.schema.json', valuesSchema(values));
-  plan.set('chart/README.md', run('chart/README.md', { ...view, valuesTable: valuesTable(values) }));
+  const docs = valuesDocs(plan.get('chart/values.yaml')!);
+  plan.set('chart/values.schema.json', docs.schema);
+  plan.set('chart/README.md', run('chart/README.md', { ...view, valuesTable: docs.table }));
   return new Map([...plan].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 

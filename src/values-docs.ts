@@ -56,23 +56,28 @@ function infer(value: unknown, key: string, path: string, open: Set<string>): Sc
   }
 }
 
-/** A draft-07 schema (read by Helm 3 and Helm 4): known keys typed, unknown keys rejected. */
-export function valuesSchema(valuesYaml: string): string {
-  const values = parse(valuesYaml) ?? {};
-  const open = new Set(params(valuesYaml).filter((p) => p.open).map((p) => p.key));
-  const schema = { $schema: 'http://json-schema.org/draft-07/schema#', title: 'Chart values', ...infer(values, '', '', open) };
-  return `${JSON.stringify(schema, null, 2)}\n`;
-}
-
 function shown(value: unknown): string {
   const text = value === undefined ? '' : JSON.stringify(value);
   const short = text.length > 60 ? `${text.slice(0, 57)}...` : text;
   return short.replace(/\|/g, '\\|');
 }
 
-/** The chart README's values table, one row per documented key. */
-export function valuesTable(valuesYaml: string): string {
+export interface ValuesDocs {
+  /** a draft-07 schema (read by Helm 3 and Helm 4): known keys typed, unknown keys rejected */
+  schema: string;
+  /** the chart README's values table, one row per documented key */
+  table: string;
+}
+
+/** Both documents from one reading of values.yaml. */
+export function valuesDocs(valuesYaml: string): ValuesDocs {
   const values = parse(valuesYaml) ?? {};
-  const rows = params(valuesYaml).map((p) => `| \`${p.key}\` | ${p.description.replace(/\|/g, '\\|')} | \`${shown(lookup(values, p.key))}\` |`);
-  return ['| Key | Description | Default |', '| --- | --- | --- |', ...rows].join('\n');
+  const documented = params(valuesYaml);
+  const open = new Set(documented.filter((p) => p.open).map((p) => p.key));
+  const schema = { $schema: 'http://json-schema.org/draft-07/schema#', title: 'Chart values', ...infer(values, '', '', open) };
+  const rows = documented.map((p) => `| \`${p.key}\` | ${p.description.replace(/\|/g, '\\|')} | \`${shown(lookup(values, p.key))}\` |`);
+  return {
+    schema: `${JSON.stringify(schema, null, 2)}\n`,
+    table: ['| Key | Description | Default |', '| --- | --- | --- |', ...rows].join('\n'),
+  };
 }
