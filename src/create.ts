@@ -26,9 +26,11 @@ function entriesOf(dir: string): string[] | null {
   }
 }
 
-function refuseNonEmpty(dir: string, force: boolean): void {
+/** Refuses a non-empty directory unless forced; returns whether it has entries (it is written into). */
+function refuseNonEmpty(dir: string, force: boolean): boolean {
   const entries = entriesOf(dir);
-  if (!entries || entries.length === 0 || force) return;
+  if (!entries || entries.length === 0) return false;
+  if (force) return true;
   const hint = entries.includes(ANSWERS_FILE)
     ? `it holds a generated project: run create-k8s-app upgrade ${dir} to update it`
     : 'choose another directory, or pass --force to write the generated files into it (nothing else is touched)';
@@ -66,7 +68,8 @@ export async function create(args: ParsedArgs, io: Io): Promise<number> {
   });
   dir ??= answers.name;
   const target = resolve(io.cwd, dir);
-  refuseNonEmpty(target, args.force);
+  // Checked again after the prompts: the directory may have been named, or filled, meanwhile.
+  const intoExisting = refuseNonEmpty(target, args.force);
 
   const plan = render(answers, await builtinTemplates(), VERSION);
   const files = withMetadata(plan, answers, VERSION);
@@ -78,8 +81,7 @@ export async function create(args: ParsedArgs, io: Io): Promise<number> {
     return 0;
   }
 
-  const existing = entriesOf(target);
-  if (existing && existing.length > 0) {
+  if (intoExisting) {
     await applyChanges(target, [...files].map(([path, content]) => ({ path, content })));
   } else {
     await writeNewProject(target, files);
