@@ -4,8 +4,20 @@
 // - changes to an existing project go through a journal in .create-k8s-app/: originals are
 //   saved first, then each file is replaced by rename; a run that finds an unfinished journal
 //   puts the originals back before doing anything else.
-import { constants, mkdirSync, writeFileSync } from 'node:fs';
-import * as fs from 'node:fs/promises';
+import {
+  chmodSync,
+  constants,
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Failure } from './errors.js';
 
@@ -51,14 +63,7 @@ export function describeIoError(error: unknown, where: string): Failure {
   return new Failure(`cannot write ${where}: ${reason}; nothing was changed`);
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await fs.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const exists = (path: string): boolean => lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 
 function pidAlive(pid: number): boolean {
   try {
@@ -70,10 +75,10 @@ function pidAlive(pid: number): boolean {
 }
 
 /** Removes staging directories that a crashed run of ours left beside the target. */
-async function removeStaleStaging(parent: string, name: string): Promise<void> {
+function removeStaleStaging(parent: string, name: string): void {
   let entries: string[];
   try {
-    entries = await fs.readdir(parent);
+    entries = readdirSync(parent);
   } catch {
     return;
   }
@@ -81,7 +86,7 @@ async function removeStaleStaging(parent: string, name: string): Promise<void> {
   for (const entry of entries) {
     if (!entry.startsWith(prefix)) continue;
     const pid = Number(entry.slice(prefix.length).split('-')[0]);
-    if (!pidAlive(pid)) await fs.rm(join(parent, entry), { recursive: true, force: true });
+    if (!pidAlive(pid)) rmSync(join(parent, entry), { recursive: true, force: true });
   }
 }
 
@@ -103,27 +108,28 @@ async function writeTree(root: string, files: ReadonlyMap<string, string>): Prom
 export async function writeNewProject(target: string, files: ReadonlyMap<string, string>): Promise<void> {
   const parent = dirname(target);
   const name = basename(target);
-  await removeStaleStaging(parent, name);
+  removeStaleStaging(parent, name);
   const staging = join(parent, `.${name}${STAGING_MARK}${process.pid}-${randomToken()}`);
   // Folders above the target that this run makes (`create-k8s-app apps/new/demo`) go again on failure.
-  const parents = await missingDirs('', [staging]);
-  const cleanup = async () => {
-    await fs.rm(staging, { recursive: true, force: true });
-    await removeDirsIfEmpty('', parents);
+  const parents = missingDirs('', [staging]);
+  const cleanup = () => {
+    rmSync(staging, { recursive: true, force: true });
+    removeDirsIfEmpty('', parents);
   };
   const onSignal = () => {
-    void cleanup().finally(() => process.exit(130));
+    cleanup();
+    process.exit(130);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    await makeDirs('', parents);
-    await fs.mkdir(staging);
+    makeDirs('', parents);
+    mkdirSync(staging);
     await writeTree(staging, files);
     // rename(2) replaces an empty directory atomically; a non-empty one makes it fail.
-    await fs.rename(staging, target);
+    renameSync(staging, target);
   } catch (error) {
-    await cleanup();
+    cleanup();
     throw describeIoError(error, target);
   } finally {
     process.removeListener('SIGINT', onSignal);
@@ -137,9 +143,9 @@ interface Journal {
   createdDirs: string[];
 }
 
-async function readJournal(root: string): Promise<Journal | null> {
+function readJournal(root: string): Journal | null {
   try {
-    const parsed = JSON.parse(await fs.readFile(join(root, JOURNAL_FILE), 'utf8')) as Journal | JournalEntry[];
+    const parsed = JSON.parse(readFileSync(join(root, JOURNAL_FILE), 'utf8')) as Journal | JournalEntry[];
     // Journals of earlier versions were the bare list of entries.
     return Array.isArray(parsed) ? { entries: parsed, createdDirs: [] } : parsed;
   } catch (error) {
@@ -151,18 +157,18 @@ async function readJournal(root: string): Promise<Journal | null> {
 }
 
 /** Written beside and renamed over, so a reader finds the previous journal or the next, never half of one. */
-async function writeJournal(root: string, journal: Journal): Promise<void> {
+function writeJournal(root: string, journal: Journal): void {
   const file = join(root, JOURNAL_FILE);
-  await fs.writeFile(`${file}.tmp`, JSON.stringify(journal));
-  await fs.rename(`${file}.tmp`, file);
+  writeFileSync(`${file}.tmp`, JSON.stringify(journal));
+  renameSync(`${file}.tmp`, file);
 }
 
 /** Folders that writing `paths` would create, deepest first. */
-async function missingDirs(root: string, paths: string[]): Promise<string[]> {
+function missingDirs(root: string, paths: string[]): string[] {
   const missing = new Set<string>();
   for (const path of paths) {
     for (let dir = dirname(path); dir !== '.' && dir !== '' && !missing.has(dir); dir = dirname(dir)) {
-      if (await exists(join(root, dir))) break;
+      if (exists(join(root, dir))) break;
       missing.add(dir);
     }
   }
@@ -173,37 +179,45 @@ async function missingDirs(root: string, paths: string[]): Promise<string[]> {
  * Makes folders one level at a time, shallowest first: a recursive mkdir on a read-only or full
  * filesystem can report ENOENT instead of the cause, and the user needs the cause.
  */
-async function makeDirs(root: string, dirs: readonly string[]): Promise<void> {
+function makeDirs(root: string, dirs: readonly string[]): void {
   for (const dir of [...dirs].reverse()) {
-    await fs.mkdir(join(root, dir)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
+    try {
+      mkdirSync(join(root, dir));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
 }
 
-async function removeDirsIfEmpty(root: string, dirs: readonly string[]): Promise<void> {
-  for (const dir of dirs) await fs.rmdir(join(root, dir)).catch(() => undefined);
+function removeDirsIfEmpty(root: string, dirs: readonly string[]): void {
+  for (const dir of dirs) {
+    try {
+      rmdirSync(join(root, dir));
+    } catch {
+      // not empty, or gone: either way not ours to remove
+    }
+  }
 }
 
 /** Puts back what an interrupted change left half-done. Returns whether there was anything. */
-export async function recoverInterrupted(root: string): Promise<boolean> {
-  const journal = await readJournal(root);
+export function recoverInterrupted(root: string): boolean {
+  const journal = readJournal(root);
   if (journal === null) return false;
   for (const entry of journal.entries) {
     const dest = join(root, entry.path);
-    if (entry.temp) await fs.rm(join(root, entry.temp), { force: true });
+    if (entry.temp) rmSync(join(root, entry.temp), { force: true });
     if (entry.backup) {
       const backup = join(root, entry.backup);
-      if (await exists(backup)) {
-        await fs.mkdir(dirname(dest), { recursive: true });
-        await fs.rename(backup, dest);
+      if (exists(backup)) {
+        mkdirSync(dirname(dest), { recursive: true });
+        renameSync(backup, dest);
       }
     } else {
-      await fs.rm(dest, { force: true });
+      rmSync(dest, { force: true });
     }
   }
-  await fs.rm(join(root, JOURNAL_DIR), { recursive: true, force: true });
-  await removeDirsIfEmpty(root, journal.createdDirs);
+  rmSync(join(root, JOURNAL_DIR), { recursive: true, force: true });
+  removeDirsIfEmpty(root, journal.createdDirs);
   return true;
 }
 
@@ -212,64 +226,65 @@ export async function recoverInterrupted(root: string): Promise<boolean> {
  * never touched.
  */
 export async function applyChanges(root: string, ops: readonly FileOp[]): Promise<void> {
-  await recoverInterrupted(root);
+  recoverInterrupted(root);
   if (ops.length === 0) return;
   const journalDir = join(root, JOURNAL_DIR);
   const token = randomToken();
   const entries: JournalEntry[] = [];
   let createdDirs: string[] = [];
   let committed = false;
-  const rollback = async () => {
-    if (!committed) await recoverInterrupted(root);
+  const rollback = () => {
+    if (!committed) recoverInterrupted(root);
   };
   const onSignal = () => {
-    void rollback().finally(() => process.exit(130));
+    rollback();
+    process.exit(130);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    createdDirs = await missingDirs(root, [JOURNAL_FILE, ...ops.filter((op) => op.content !== undefined).map((op) => op.path)]);
+    createdDirs = missingDirs(root, [JOURNAL_FILE, ...ops.filter((op) => op.content !== undefined).map((op) => op.path)]);
     const forJournal = createdDirs.filter((dir) => JOURNAL_DIR === dir || JOURNAL_DIR.startsWith(`${dir}/`));
-    await makeDirs(root, forJournal);
+    makeDirs(root, forJournal);
     // Recorded before any is made, so an interrupted run's folders can be found and removed.
-    await writeJournal(root, { entries: [], createdDirs });
+    writeJournal(root, { entries: [], createdDirs });
     for (const op of ops) {
       entries.push({ path: op.path, temp: op.content === undefined ? null : `${op.path}.${token}.tmp`, backup: null });
     }
     // Backups first, recorded before any original is moved.
     for (const [i, op] of ops.entries()) {
       const dest = join(root, op.path);
-      if (await exists(dest)) {
+      if (exists(dest)) {
         const backup = `${JOURNAL_DIR}/${i}`;
-        await fs.copyFile(dest, join(root, backup), constants.COPYFILE_FICLONE);
+        copyFileSync(dest, join(root, backup), constants.COPYFILE_FICLONE);
         entries[i].backup = backup;
       }
     }
-    await writeJournal(root, { entries, createdDirs });
-    await makeDirs(root, createdDirs.filter((dir) => !forJournal.includes(dir)));
+    writeJournal(root, { entries, createdDirs });
+    makeDirs(root, createdDirs.filter((dir) => !forJournal.includes(dir)));
     for (const [i, op] of ops.entries()) {
       const temp = entries[i].temp;
       if (temp === null) continue;
-      const mode = op.mode ?? (entries[i].backup ? (await fs.stat(join(root, op.path))).mode & 0o7777 : 0o644);
-      await fs.writeFile(join(root, temp), op.content!, { mode });
-      await fs.chmod(join(root, temp), mode);
+      const mode = op.mode ?? (entries[i].backup ? statSync(join(root, op.path)).mode & 0o7777 : 0o644);
+      writeFileSync(join(root, temp), op.content!, { mode });
+      chmodSync(join(root, temp), mode);
     }
     for (const [i, op] of ops.entries()) {
       const temp = entries[i].temp;
-      if (temp === null) await fs.rm(join(root, op.path), { force: true });
-      else await fs.rename(join(root, temp), join(root, op.path));
+      if (temp === null) rmSync(join(root, op.path), { force: true });
+      else renameSync(join(root, temp), join(root, op.path));
       await testPause();
       maybeFailForTest(i);
     }
     committed = true;
-    await fs.rm(journalDir, { recursive: true, force: true });
+    rmSync(journalDir, { recursive: true, force: true });
     // .create-k8s-app/ may have been made only for the journal.
-    await removeDirsIfEmpty(root, createdDirs);
-    await removeEmptyDirs(root, ops.filter((op) => op.content === undefined).map((op) => dirname(op.path)));
+    removeDirsIfEmpty(root, createdDirs);
+    removeEmptyDirs(root, ops.filter((op) => op.content === undefined).map((op) => dirname(op.path)));
   } catch (error) {
-    await rollback();
+    rollback();
     // Also when it failed before the journal that names them was written.
-    await removeDirsIfEmpty(root, createdDirs);
+    removeDirsIfEmpty(root, createdDirs);
     if (error instanceof Failure) throw error;
     throw describeIoError(error, root);
   } finally {
@@ -285,12 +300,12 @@ function maybeFailForTest(index: number): void {
 }
 
 /** Deleting generated files can leave their folders empty (e.g. templates/tests). */
-async function removeEmptyDirs(root: string, dirs: string[]): Promise<void> {
+function removeEmptyDirs(root: string, dirs: string[]): void {
   for (const dir of [...new Set(dirs)].sort().reverse()) {
     let current = dir;
     while (current !== '.' && current !== '') {
       try {
-        await fs.rmdir(join(root, current));
+        rmdirSync(join(root, current));
       } catch {
         break;
       }

@@ -142,7 +142,7 @@ async function readText(path: string, what: string): Promise<string> {
 export async function upgradeProject(root: string, options: UpgradeOptions): Promise<UpgradeResult> {
   const version = options.version ?? VERSION;
   const readOnly = options.check || options.dryRun;
-  if (!readOnly && (await recoverInterrupted(root))) {
+  if (!readOnly && recoverInterrupted(root)) {
     // An earlier upgrade stopped midway; the project is back as it was before it.
   }
   const recordedText = await readText(join(root, ANSWERS_FILE), ANSWERS_FILE);

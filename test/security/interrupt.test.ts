@@ -148,7 +148,7 @@ describe('SIGKILL in the middle of writing', () => {
     // Recovery alone puts back exactly what was there.
     const recovered = join(root.dir, `recovered-${n++}`);
     cpSync(target, recovered, { recursive: true });
-    expect(await recoverInterrupted(recovered)).toBe(true);
+    expect(recoverInterrupted(recovered)).toBe(true);
     expect(snapshot(recovered)).toEqual(before);
 
     // The next run recovers first, then writes the generated files; the user's own stay as they were.

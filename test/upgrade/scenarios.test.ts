@@ -614,7 +614,7 @@ describe('10. an interrupted upgrade', () => {
     expect(exists(killed, JOURNAL)).toBe(true);
     const copy = join(await tempDir(), 'copy');
     await cp(killed, copy, { recursive: true });
-    expect(await recoverInterrupted(copy)).toBe(true);
+    expect(recoverInterrupted(copy)).toBe(true);
     expect(await snapshot(copy)).toEqual(before);
 
     // The next real run recovers the same way by itself, then upgrades.
