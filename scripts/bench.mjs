@@ -70,7 +70,7 @@ const tarball = join(work, packed.filename);
 const tarballSize = statSync(tarball).size;
 const untar = spawnSync('tar', ['-xzf', tarball, '-C', work], { encoding: 'utf8' });
 if (untar.status !== 0) throw new Error(`tar -xzf ${tarball} failed:\n${untar.stderr}`);
-const bin = opts.tree ? join(root, 'bin', 'create-k8s-app.js') : join(work, 'package', 'bin', 'create-k8s-app.js');
+const bin = opts.tree ? join(root, 'bin', 'create-k8s-app.cjs') : join(work, 'package', 'bin', 'create-k8s-app.cjs');
 
 const GENERATE = ['--type', 'web', '--scaling', 'hpa', '--strategy', 'canary', '--traffic', 'nginx', '--security', 'restricted', '--envs', 'staging,prod', '--yes', '--no-lint'];
 

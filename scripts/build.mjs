@@ -1,13 +1,17 @@
-// Bundles the CLI into dist/ with the templates compiled to JavaScript (compile-templates.mjs), so
-// a run parses no template and loads only the code its path needs:
-//   dist/cli.js          the entry: argv, --help, --version, dispatch. One file with no imports of
-//                        its own, so `--help` costs a single module load.
-//   dist/commands/*.js   create, upgrade, presets, prompts: each loaded by the entry on demand.
-//   dist/chunks/*.js     code the commands share (render, templates, yaml, ...).
-// The two builds duplicate the few small modules the entry needs (options, validation, errors);
-// nothing relies on their identity across the boundary (errors are told apart by exitCode).
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+// Bundles the CLI into dist/ as CommonJS files with the templates compiled to JavaScript
+// (compile-templates.mjs), so a run parses no template and loads only the code its path needs:
+//   dist/cli.cjs                 the entry: argv, --help, --version, dispatch
+//   dist/create.cjs, upgrade.cjs, presets.cjs, prompts.cjs
+//                                the commands, each loaded by the entry on demand
+//   dist/execa.cjs, yaml.cjs     libraries more than one command loads, kept whole once
+//   dist/boot.cjs                loads the bundles, through a code cache on Node 20 (src/boot.ts)
+// CommonJS, not ES modules: Node 20 runs a CommonJS main without its ES module loader, and only
+// CommonJS code can be compiled through vm.Script, whose cached data is the code cache.
+// Bundles duplicate the small modules they share (options, validation, errors); nothing relies on
+// their identity across files (errors are told apart by exitCode).
+// Each file starts with `// bundle <hash of the rest>`: the code cache's key (see src/boot.ts).
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -39,13 +43,25 @@ async function compileOptions() {
   return { ...COMPILE_OPTIONS, knownHelpers, knownHelpersOnly: true };
 }
 
-/** The modules the entry loads lazily, by source file, and where each one is built to. */
+/**
+ * One file each in dist/. The commands are loaded by the entry on demand; the libraries are
+ * bundles of their own because more than one command loads them.
+ */
 const COMMANDS = {
   create: join(src, 'create.ts'),
   upgrade: join(src, 'upgrade', 'command.ts'),
   presets: join(src, 'preset.ts'),
   prompts: join(src, 'prompts.ts'),
 };
+const BUNDLES = {
+  cli: join(src, 'cli.ts'),
+  boot: join(src, 'boot.ts'),
+  ...COMMANDS,
+  execa: fileURLToPath(import.meta.resolve('execa')),
+  yaml: fileURLToPath(import.meta.resolve('yaml')),
+};
+const bundleOf = new Map(Object.entries(BUNDLES).map(([name, file]) => [file, name]));
+const commandFiles = new Set(Object.values(COMMANDS));
 
 function templateFiles(dir) {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -64,7 +80,7 @@ function precompiledModule(options) {
 }
 
 /** Replaces src/builtin.ts, which reads and compiles templates/ at run time, wherever it is imported from. */
-const precompiledTemplates = {
+const precompiledTemplates = (options) => ({
   name: 'precompiled-templates',
   setup(build) {
     const builtin = join(src, 'builtin.ts');
@@ -73,13 +89,13 @@ const precompiledTemplates = {
         ? { path: join(src, 'builtin.precompiled.js'), namespace: 'templates' }
         : undefined,
     );
-    build.onLoad({ filter: /.*/, namespace: 'templates' }, async () => ({
-      contents: precompiledModule(await compileOptions()),
+    build.onLoad({ filter: /.*/, namespace: 'templates' }, () => ({
+      contents: precompiledModule(options),
       loader: 'js',
       resolveDir: src,
     }));
   },
-};
+});
 
 /**
  * `@inquirer/prompts` re-exports every prompt, and the prompt packages are not marked free of side
@@ -133,54 +149,51 @@ function importedNames(source, module) {
 }
 
 /**
- * `import { readdirSync } from 'node:fs'` in an ES module makes Node build the module's ESM
- * facade, which reads every export, lazy ones included: node:fs alone then loads the streams
- * stack, node:util the AbortController machinery. process.getBuiltinModule (Node 20.16+) hands
- * over the plain object, so only what the code touches is loaded.
+ * An import of another bundle's entry becomes a require of that bundle's file, so each module is
+ * in exactly one bundle. The entry must load commands lazily, or `--help` would load them all.
  */
-const builtinsWithoutFacade = {
-  name: 'builtins-without-facade',
-  setup(build) {
-    build.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
-      const id = args.path.replace(/^node:/, '');
-      if (!args.path.startsWith('node:') && !builtinModules.includes(id)) return undefined;
-      // One one-line module per importer, so it lands in the importer's chunk instead of making
-      // a chunk of its own that every command then loads as one more file.
-      return { path: `node:${id}`, suffix: `?${args.importer}`, namespace: 'builtin' };
-    });
-    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
-      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
-  },
-};
-
-/** In the entry, the lazily imported commands stay imports, of their built files. */
-const commandsExternal = {
-  name: 'commands-external',
-  setup(build) {
-    const outputs = new Map(Object.entries(COMMANDS).map(([name, file]) => [file, `./commands/${name}.js`]));
-    build.onResolve({ filter: /^\.\.?\// }, (args) => {
-      const target = outputs.get(join(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
-      if (!target) return undefined;
-      if (args.kind !== 'dynamic-import') {
-        throw new Error(`${relative(root, args.importer)} imports ${args.path} statically: the entry must load commands lazily`);
-      }
-      return { path: target, external: true };
-    });
-  },
-};
+function bundleBoundaries(self) {
+  return {
+    name: 'bundle-boundaries',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind === 'entry-point' || args.pluginData?.resolving) return undefined;
+        const resolved = await build.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: { resolving: true },
+        });
+        const target = resolved.errors.length === 0 && !resolved.external ? bundleOf.get(resolved.path) : undefined;
+        if (target === undefined || target === self) return undefined;
+        if (self === 'cli' && commandFiles.has(resolved.path) && args.kind !== 'dynamic-import') {
+          throw new Error(`${relative(root, args.importer)} imports ${args.path} statically: the entry must load commands lazily`);
+        }
+        return { path: `./${target}.cjs`, external: true };
+      });
+    },
+  };
+}
 
 const common = {
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  minify: true,
+  // import() of another bundle becomes a require() in a promise, which the loader in boot.cjs serves.
+  supported: { 'dynamic-import': false },
+  minify: process.env.BUILD_MINIFY !== '0',
   legalComments: 'none',
-  define: { __VERSION__: JSON.stringify(pkg.version) },
+  define: { __VERSION__: JSON.stringify(pkg.version), 'import.meta.url': 'importMetaUrl' },
+  inject: [join(root, 'scripts', 'cjs-shims.js')],
   logLevel: 'warning',
 };
+
+/** `// bundle <hash>` first, so the loader can key its code cache by content without hashing at run time. */
+function withHashLine(text) {
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 32);
+  return `// bundle ${hash}\n${text}`;
+}
 
 // Built beside dist/ (in the ignored .cache/, same filesystem) and swapped in whole, so a run of
 // the CLI or the tests during a rebuild finds a complete build rather than a half-written one.
@@ -188,24 +201,19 @@ const common = {
 const out = join(root, '.cache', `dist-${process.pid}-${Date.now().toString(36)}`);
 mkdirSync(out, { recursive: true });
 try {
-  await esbuild.build({
-    ...common,
-    entryPoints: COMMANDS,
-    outdir: out,
-    splitting: true,
-    entryNames: 'commands/[name]',
-    chunkNames: 'chunks/[name]-[hash]',
-    // For bundled CommonJS code that requires what the plugins cannot see (a computed name);
-    // made on first use, as nothing in the bundle does that today.
-    banner: { js: "const require = (id) => process.getBuiltinModule('node:module').createRequire(import.meta.url)(id);" },
-    plugins: [precompiledTemplates, onlyUsedPrompts, builtinsWithoutFacade],
-  });
-  await esbuild.build({
-    ...common,
-    entryPoints: { cli: join(src, 'cli.ts') },
-    outdir: out,
-    plugins: [commandsExternal, builtinsWithoutFacade],
-  });
+  const options = await compileOptions();
+  await Promise.all(
+    Object.entries(BUNDLES).map(async ([name, entry]) => {
+      const { outputFiles } = await esbuild.build({
+        ...common,
+        entryPoints: [entry],
+        write: false,
+        outfile: join(out, `${name}.cjs`),
+        plugins: [bundleBoundaries(name), precompiledTemplates(options), onlyUsedPrompts],
+      });
+      for (const file of outputFiles) writeFileSync(file.path, withHashLine(file.text));
+    }),
+  );
   const dist = join(root, 'dist');
   const old = `${out}-old`;
   try {
