@@ -15,18 +15,32 @@ export interface Io {
   makeAsk(): Promise<Ask>;
 }
 
+/** Whether a line has gone out through process.stdout or process.stderr (see `writer`). */
+let streamed = false;
+
+/**
+ * Whether everything printed has reached its file descriptor, so the process may exit at once:
+ * not when a stream was used, since its writes can still be queued then.
+ */
+export const outputFlushed = (): boolean => !streamed;
+
 /**
  * Prints whole lines straight to the file descriptor. process.stdout and process.stderr are
  * streams, and the first use of one loads Node's streams stack: about a tenth of a `--help` run,
  * for a CLI that prints a few lines and exits. The stream is still used on Windows (its console
- * wants UTF-16) and, from then on, once the descriptor would block.
+ * wants UTF-16) and, from then on, once the descriptor would block (a non-blocking pipe whose
+ * reader is behind).
  */
 function writer(fd: 1 | 2, stream: () => NodeJS.WriteStream): (line: string) => void {
   let viaStream = process.platform === 'win32';
+  const toStream = (bytes: Buffer) => {
+    streamed = true;
+    stream().write(bytes);
+  };
   return (line) => {
     const bytes = Buffer.from(`${line}\n`);
     if (viaStream) {
-      stream().write(bytes);
+      toStream(bytes);
       return;
     }
     let done = 0;
@@ -38,7 +52,7 @@ function writer(fd: 1 | 2, stream: () => NodeJS.WriteStream): (line: string) => 
       if (code === 'EPIPE') return;
       if (code !== 'EAGAIN') throw error;
       viaStream = true;
-      stream().write(bytes.subarray(done));
+      toStream(bytes.subarray(done));
     }
   };
 }
@@ -54,7 +68,11 @@ export function processIo(): Io {
     get interactive() {
       return !ci && Boolean(process.stdin.isTTY && process.stdout.isTTY);
     },
-    makeAsk: async () => (await import('./prompts.js')).makeAsk(),
+    makeAsk: async () => {
+      // The prompts write to process.stdout themselves.
+      streamed = true;
+      return (await import('./prompts.js')).makeAsk();
+    },
   };
 }
 

@@ -1,12 +1,13 @@
 // The command-line contract, through the built CLI: flags, presets, precedence, the no-terminal
 // rules, rejected combinations and exit codes.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { OPTIONS, RULES } from '../../src/options.js';
 import { helmBinaries } from '../support/helm.js';
-import { runCli } from '../support/cli.js';
+import { CLI, runCli } from '../support/cli.js';
 import { tempRoot } from '../support/project.js';
 
 const root = tempRoot('ck8s-cli-');
@@ -198,5 +199,39 @@ describe('rejected combinations (one test per row of the README table)', () => {
     expect(runCli(['w', '--type', 'worker', '--strategy', 'canary', '--traffic', 'none', '--yes'], { cwd }).code).toBe(0);
     for (const traffic of ['nginx', 'istio', 'alb', 'gateway-api'])
       expect(runCli([`g-${traffic}`, '--type', 'grpc', '--strategy', 'canary', '--traffic', traffic, '--yes'], { cwd }).code).toBe(0);
+  });
+});
+
+describe('output', () => {
+  // A pipe in non-blocking mode (a parent can hand one over) with its reader behind: writes
+  // return EAGAIN once the 64 KiB buffer is full, and the rest must still arrive, in order.
+  // python3 makes the pipe, as Node has no way to.
+  it('arrives whole through a non-blocking pipe whose reader is slow', () => {
+    const apps = ['a', 'b', 'c', 'd', 'e', 'f'];
+    for (const app of apps) expect(runCli([app, '--type', 'web', '--strategy', 'rolling', '--yes', '--no-lint'], { cwd }).code).toBe(0);
+    const args = ['upgrade', '--dry-run', '--set', 'strategy=canary', '--set', 'scaling=keda', '--set', 'security=restricted', ...apps];
+    const direct = runCli(args, { cwd });
+    expect(direct.code, direct.stderr).toBe(0);
+    expect(direct.stdout.length).toBeGreaterThan(100_000);
+
+    const slowReader = [
+      'import fcntl, os, subprocess, sys, time',
+      'r, w = os.pipe()',
+      'fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)',
+      'child = subprocess.Popen(sys.argv[1:], stdout=w)',
+      'os.close(w)',
+      'time.sleep(0.5)',
+      "with os.fdopen(r, 'rb') as pipe: sys.stdout.buffer.write(pipe.read())",
+      'sys.exit(child.wait())',
+    ].join('\n');
+    const r = spawnSync('python3', ['-c', slowReader, process.execPath, CLI, ...args], {
+      cwd,
+      env: { ...process.env, CI: 'true' },
+      encoding: 'utf8',
+      maxBuffer: 10_000_000,
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(direct.stdout);
   });
 });
