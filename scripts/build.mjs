@@ -10,6 +10,7 @@
 // Bundles duplicate the small modules they share (options, validation, errors); nothing relies on
 // their identity across files (errors are told apart by exitCode).
 // Each file starts with `// bundle <hash of the rest>`: the code cache's key (see src/boot.ts).
+// BUILD_MINIFY=0 leaves the bundles readable, for profiling.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
