@@ -9,10 +9,8 @@
 // CommonJS code can be compiled through vm.Script, whose cached data is the code cache.
 // Bundles duplicate the small modules they share (options, validation, errors); nothing relies on
 // their identity across files (errors are told apart by exitCode).
-// Each file starts with `// bundle <hash of the rest>`: the code cache's key (see src/boot.ts).
 // BUILD_MINIFY=0 leaves the bundles readable, for profiling.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -190,12 +188,6 @@ const common = {
   logLevel: 'warning',
 };
 
-/** `// bundle <hash>` first, so the loader can key its code cache by content without hashing at run time. */
-function withHashLine(text) {
-  const hash = createHash('sha256').update(text).digest('hex').slice(0, 32);
-  return `// bundle ${hash}\n${text}`;
-}
-
 // Built beside dist/ (in the ignored .cache/, same filesystem) and swapped in whole, so a run of
 // the CLI or the tests during a rebuild finds a complete build rather than a half-written one.
 // mkdirSync, not mkdtempSync: the folder becomes dist/ and must get the usual mode, not 0700.
@@ -205,14 +197,12 @@ try {
   const options = await compileOptions();
   await Promise.all(
     Object.entries(BUNDLES).map(async ([name, entry]) => {
-      const { outputFiles } = await esbuild.build({
+      await esbuild.build({
         ...common,
         entryPoints: [entry],
-        write: false,
         outfile: join(out, `${name}.cjs`),
         plugins: [bundleBoundaries(name), precompiledTemplates(options), onlyUsedPrompts],
       });
-      for (const file of outputFiles) writeFileSync(file.path, withHashLine(file.text));
     }),
   );
   const dist = join(root, 'dist');

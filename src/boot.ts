@@ -3,11 +3,32 @@
 // bundle, saved after the first run and handed back to V8 on the next ones. Node 22.1+ has one
 // built in (module.enableCompileCache), used when present; on Node 20 this module keeps its own.
 //
-// The cache is the user's own: a folder under the user's cache directory, made 0700 and used
-// only when it is owned by the user and writable by nobody else, since what is in it runs as code.
+// What is in the cache runs as code, and V8 checks little of it: that it is for a source of the
+// same length, and (release builds) not whether its bytes are intact, so a damaged entry can
+// crash it or worse. So an entry is named after the bundle file's identity (size, inode, times:
+// any change to the file changes its ctime), holds its data twice, used only when both copies
+// agree, and is read only when it is a regular file of the user's, not a link, in a folder of
+// the user's that nobody else can write to. Anything else, and any error, means compiling as if
+// there were no cache.
+// Two copies rather than a checksum: node:crypto, node:zlib and node:v8 (for V8's own checksum
+// flag) each load Node's streams, several milliseconds on every run; comparing two copies takes
+// a tenth of one and catches the same accidents (a torn write, a damaged block).
 // NODE_COMPILE_CACHE=<dir> puts it elsewhere and NODE_DISABLE_COMPILE_CACHE=1 turns it off, as
-// they do for Node's own cache. Any problem with the cache means running without it.
-import { lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// they do for Node's own cache.
+import {
+  type Stats,
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import nodeModule from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -16,15 +37,19 @@ import { Script } from 'node:vm';
 type Exports = Record<string, unknown>;
 type Load = (name: string) => Exports;
 
-/** `// bundle <hash>`, the first line the build gives each bundle: its key in the cache. */
-const HASH_LINE = /^\/\/ bundle ([0-9a-f]{16,64})\n/;
 
-/** Where the cache lives for this Node, or null when it is turned off. */
+/** Where the cache lives for this Node, or null when it is turned off or there is no home. */
 export function cacheDirFor(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | null {
   if (env.NODE_DISABLE_COMPILE_CACHE) return null;
   let base = env.NODE_COMPILE_CACHE;
   if (!base) {
-    const home = homedir();
+    let home: string;
+    try {
+      home = homedir();
+    } catch {
+      // no HOME and a uid without a passwd entry, as in some containers
+      return null;
+    }
     if (!home) return null;
     const root =
       platform === 'win32' ? (env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'))
@@ -38,26 +63,94 @@ export function cacheDirFor(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = 
   return join(base, `code-cache-${process.version}-${process.arch}`);
 }
 
-/** Whether `dir` is a real folder of this user's that nobody else can write to. */
-function isPrivateDir(dir: string): boolean {
-  let stat;
-  try {
-    stat = lstatSync(dir, { throwIfNoEntry: false });
-  } catch {
-    return false;
-  }
-  if (!stat?.isDirectory()) return false;
+/**
+ * The user's, and writable by nobody else. Windows has no uid or mode bits to go by; the cache
+ * folder there is in the user's own profile.
+ */
+function isPrivate(stat: Stats): boolean {
   if (process.platform === 'win32' || !process.getuid) return true;
   return stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
 }
 
+function isPrivateDir(dir: string): boolean {
+  try {
+    const stat = lstatSync(dir, { throwIfNoEntry: false });
+    return stat !== undefined && stat.isDirectory() && isPrivate(stat);
+  } catch {
+    return false;
+  }
+}
+
+/** Makes the folder (0700) if need be; whether it can be trusted. */
+export function preparePrivateDir(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch {
+    return false;
+  }
+  return isPrivateDir(dir);
+}
+
+/**
+ * The file's `size` bytes in one read. readFileSync(fd) would not trust the size and read in
+ * chunks it then joins, which for these files costs more than the read.
+ */
+function readWhole(fd: number, size: number): Buffer {
+  const bytes = Buffer.allocUnsafe(size);
+  let done = 0;
+  while (done < size) {
+    const read = readSync(fd, bytes, done, size - done, done);
+    if (read === 0) break;
+    done += read;
+  }
+  return bytes.subarray(0, done);
+}
+
+/** An entry's V8 data, or undefined when it is missing, not the user's own file, or damaged. */
+function readEntry(path: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || !isPrivate(stat) || stat.size === 0 || stat.size % 2 !== 0) return undefined;
+    const bytes = readWhole(fd, stat.size);
+    const data = bytes.subarray(0, bytes.length / 2);
+    return data.equals(bytes.subarray(bytes.length / 2)) ? data : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The bundle's source, and the name of its entry: any change to the file gives another. */
+function readBundle(filename: string, name: string): { source: string; file: string } {
+  const fd = openSync(filename, 'r');
+  try {
+    const { size, ino, mtimeMs, ctimeMs } = fstatSync(fd);
+    const id = [size, ino, Math.round(mtimeMs * 1000), Math.round(ctimeMs * 1000)].map((n) => n.toString(36)).join('-');
+    return { source: readWhole(fd, size).toString('utf8'), file: `${name}-${id}.bin` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function writeEntry(dir: string, name: string, file: string, data: Buffer): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (!isPrivateDir(dir)) return;
-  // Written aside and renamed, so a run in parallel never reads half an entry.
-  const temp = join(dir, `.${file}.${process.pid}.tmp`);
-  writeFileSync(temp, data, { mode: 0o600 });
-  renameSync(temp, join(dir, file));
+  if (!preparePrivateDir(dir)) return;
+  // A fresh name, made exclusively (never through a link someone left), then renamed over the
+  // entry: a run in parallel reads the old entry or the new one, never half of one.
+  const temp = join(dir, `.${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  try {
+    writeFileSync(temp, Buffer.concat([data, data]), { mode: 0o600, flag: 'wx' });
+    renameSync(temp, join(dir, file));
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
   // Entries for this bundle's earlier builds are dead weight from now on.
   for (const entry of readdirSync(dir)) {
     if (entry !== file && entry.startsWith(`${name}-`) && entry.endsWith('.bin')) rmSync(join(dir, entry), { force: true });
@@ -70,6 +163,8 @@ export interface CachedLoader {
   save(): void;
   /** the bundles whose code came from the cache */
   hits: string[];
+  /** the bundles compiled afresh, whose data `save` writes */
+  misses: string[];
 }
 
 /**
@@ -77,29 +172,26 @@ export interface CachedLoader {
  * bundle's `require('./x.cjs')` loads bundle x the same way; anything else goes to Node.
  */
 export function cachedLoader(dist: string, cacheDir: string): CachedLoader {
-  const loaded = new Map<string, Exports>();
+  const modules = new Map<string, nodeModule>();
   const toSave: { name: string; file: string; script: Script }[] = [];
   const hits: string[] = [];
+  const misses: string[] = [];
   const trusted = isPrivateDir(cacheDir);
 
   const load: Load = (name) => {
-    const done = loaded.get(name);
-    if (done) return done;
+    const known = modules.get(name);
+    // mod.exports, not the object it started as: a bundle replaces module.exports as it runs.
+    if (known) return known.exports as Exports;
     const filename = join(dist, `${name}.cjs`);
-    const source = readFileSync(filename, 'utf8');
-    const hash = HASH_LINE.exec(source)?.[1];
-    const file = `${name}-${hash}.bin`;
-    let cachedData: Buffer | undefined;
-    if (hash && trusted) {
-      try {
-        cachedData = readFileSync(join(cacheDir, file));
-      } catch {
-        // not cached yet
-      }
-    }
+    const { source, file } = readBundle(filename, name);
+    const cachedData = trusted ? readEntry(join(cacheDir, file)) : undefined;
     const script = new Script(nodeModule.wrap(source), { filename, cachedData });
-    if (cachedData && !script.cachedDataRejected) hits.push(name);
-    else if (hash) toSave.push({ name, file, script });
+    if (cachedData && !script.cachedDataRejected) {
+      hits.push(name);
+    } else {
+      misses.push(name);
+      toSave.push({ name, file, script });
+    }
 
     const mod = new nodeModule.Module(filename);
     mod.filename = filename;
@@ -108,10 +200,15 @@ export function cachedLoader(dist: string, cacheDir: string): CachedLoader {
       (id: string) => (/^\.\/[\w-]+\.cjs$/.test(id) ? load(id.slice(2, -4)) : nodeRequire(id)),
       nodeRequire,
     );
-    loaded.set(name, mod.exports as Exports);
-    (script.runInThisContext() as Function).call(mod.exports, mod.exports, require, mod, filename, dirname(filename));
+    modules.set(name, mod);
+    try {
+      (script.runInThisContext() as Function).call(mod.exports, mod.exports, require, mod, filename, dirname(filename));
+    } catch (error) {
+      // as Node does: a bundle that threw is not loaded, and the next require runs it again
+      modules.delete(name);
+      throw error;
+    }
     mod.loaded = true;
-    loaded.set(name, mod.exports as Exports);
     return mod.exports as Exports;
   };
 
@@ -124,28 +221,38 @@ export function cachedLoader(dist: string, cacheDir: string): CachedLoader {
       }
     }
   };
-  return { load, save, hits };
+  return { load, save, hits, misses };
 }
 
 /** Plain require: Node's own compile cache, where there is one, covers these. */
 function plainLoader(dist: string): Load {
-  return (name) => nodeModule.createRequire(join(dist, 'boot.cjs'))(`./${name}.cjs`) as Exports;
+  const require = nodeModule.createRequire(join(dist, 'boot.cjs'));
+  return (name) => require(`./${name}.cjs`) as Exports;
 }
+
+// Node 22.1+ only, so not in Node 20's types.
+const nodeCompileCache = nodeModule as {
+  enableCompileCache?: (dir?: string) => unknown;
+  flushCompileCache?: () => void;
+};
 
 /** The bin's whole job: load the CLI from `dist` and run it with this process's arguments. */
 export function start(dist: string): void {
   const cacheDir = cacheDirFor(process.env);
-  // Node 22.1+ only, so not in Node 20's types.
-  const { enableCompileCache } = nodeModule as { enableCompileCache?: () => unknown };
+  const debug = process.env.DEBUG?.split(',').includes('create-k8s-app');
   let load: Load;
-  if (enableCompileCache) {
-    if (cacheDir) enableCompileCache();
+  if (nodeCompileCache.enableCompileCache) {
+    // The same folder, and the same rule about whose it is, for Node's cache.
+    if (cacheDir && preparePrivateDir(cacheDir)) nodeCompileCache.enableCompileCache(cacheDir);
     load = plainLoader(dist);
   } else if (cacheDir) {
     const cached = cachedLoader(dist, cacheDir);
     // At exit rather than after loading: the data then holds every function the run compiled,
     // not only the code at the bundles' top level.
-    process.once('exit', cached.save);
+    process.once('exit', () => {
+      cached.save();
+      if (debug) process.stderr.write(`code cache ${cacheDir}: used for ${cached.hits.join(', ') || 'none'}; saved for ${cached.misses.join(', ') || 'none'}\n`);
+    });
     load = cached.load;
   } else {
     load = plainLoader(dist);
@@ -156,6 +263,9 @@ export function start(dist: string): void {
     // Done: leave now rather than when the event loop runs dry, which first runs whatever V8
     // has queued, such as a garbage collection of a heap about to be thrown away (~5 ms of a
     // generation). Not while output may still be queued in a stream.
-    if (cli.outputFlushed()) process.exit();
+    if (cli.outputFlushed()) {
+      nodeCompileCache.flushCompileCache?.();
+      process.exit();
+    }
   });
 }

@@ -1,11 +1,10 @@
 // The bundle loader and its code cache (src/boot.ts): cached code is used only when it is for
-// exactly these bytes and comes from a folder only this user can write; anything else means
-// compiling as if there were no cache, with the same result.
+// exactly these bytes, intact, and the user's own; anything else means compiling as if there
+// were no cache, with the same result.
 // Each run is a process of its own, loading the built dist/boot.cjs: within one process V8 keeps
 // compiled scripts in memory and would never look at the cache on disk.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cacheDirFor } from '../src/boot.js';
@@ -22,10 +21,8 @@ function fresh(): { dist: string; cache: string } {
   return { dist: join(dir, 'dist'), cache: join(dir, 'cache', 'code-cache') };
 }
 
-/** Writes a bundle as the build does: `// bundle <hash>` and then the code. */
 function bundle(dist: string, name: string, code: string): void {
-  const hash = createHash('sha256').update(code).digest('hex').slice(0, 32);
-  writeFileSync(join(dist, `${name}.cjs`), `// bundle ${hash}\n${code}`);
+  writeFileSync(join(dist, `${name}.cjs`), code);
 }
 
 const BOOT = join(import.meta.dirname, '..', 'dist', 'boot.cjs');
@@ -97,17 +94,51 @@ describe('cachedLoader', () => {
     expect(run(dist, cache).hits).toEqual(['main']);
   });
 
-  it('compiles afresh when an entry is damaged, and replaces it', () => {
+  // V8 release builds do not check the integrity of cached data: damaged data can crash them.
+  it.each([
+    ['replaced', (data: Buffer) => Buffer.from('not V8 code cache data')],
+    ['with bytes changed a quarter in', (data: Buffer) => Buffer.concat([data.subarray(0, data.length >> 2), Buffer.alloc(8, 0xa5), data.subarray((data.length >> 2) + 8)])],
+    ['with bytes changed three quarters in', (data: Buffer) => Buffer.concat([data.subarray(0, (data.length * 3) >> 2), Buffer.alloc(8, 0xa5), data.subarray(((data.length * 3) >> 2) + 8)])],
+    ['cut short', (data: Buffer) => data.subarray(0, data.length - 100)],
+  ])('compiles afresh when an entry is %s, and replaces it', (_how, damage) => {
     const { dist, cache } = fresh();
-    bundle(dist, 'main', 'module.exports = [1, 2, 3].map((n) => n + 1);');
+    bundle(dist, 'main', 'const f = (n) => n + 1; module.exports = [1, 2, 3].map(f).concat(Array.from({ length: 40 }, (_, i) => f(i)).slice(-1));');
     run(dist, cache);
     const [entry] = entries(cache);
-    writeFileSync(join(cache, entry), Buffer.from('not V8 code cache data'));
+    const good = readFileSync(join(cache, entry));
+    writeFileSync(join(cache, entry), damage(good));
     const damaged = run(dist, cache);
-    expect(damaged.exports).toEqual([2, 3, 4]);
+    expect(damaged.exports).toEqual([2, 3, 4, 40]);
     expect(damaged.hits).toEqual([]);
-    expect(readFileSync(join(cache, entry)).toString()).not.toBe('not V8 code cache data');
+    expect(readFileSync(join(cache, entry)).equals(damage(good))).toBe(false);
     expect(run(dist, cache).hits).toEqual(['main']);
+  });
+
+  it.skipIf(process.platform === 'win32')('does not follow an entry that is a link', () => {
+    const { dist, cache } = fresh();
+    bundle(dist, 'main', 'module.exports = "ok";');
+    run(dist, cache);
+    const [entry] = entries(cache);
+    copyFileSync(join(cache, entry), join(cache, '..', 'elsewhere'));
+    rmSync(join(cache, entry));
+    symlinkSync(join(cache, '..', 'elsewhere'), join(cache, entry));
+    const linked = run(dist, cache);
+    expect(linked.exports).toBe('ok');
+    expect(linked.hits).toEqual([]);
+  });
+
+  it('hands out module.exports as the bundle left it, also within a cycle', () => {
+    const { dist, cache } = fresh();
+    bundle(dist, 'main', "module.exports = { x: 1 }; module.exports.fromB = require('./b.cjs').seen;");
+    bundle(dist, 'b', "exports.seen = require('./main.cjs').x;");
+    expect(run(dist, cache).exports).toEqual({ x: 1, fromB: 1 });
+  });
+
+  it('runs a bundle that threw again on the next require, as Node does', () => {
+    const { dist, cache } = fresh();
+    bundle(dist, 'main', "let first; try { require('./flaky.cjs'); } catch (e) { first = e.message; } module.exports = [first, require('./flaky.cjs').n];");
+    bundle(dist, 'flaky', "globalThis.tries = (globalThis.tries ?? 0) + 1; if (globalThis.tries === 1) throw new Error('first'); exports.n = globalThis.tries;");
+    expect(run(dist, cache).exports).toEqual(['first', 2]);
   });
 
   it.skipIf(process.platform === 'win32')('neither reads nor writes a folder that others can write to', () => {
@@ -138,20 +169,23 @@ describe('the CLI through its code cache', () => {
   it('generates the same project with a cold cache, a warm one and none', () => {
     const cache = join(root.dir, 'cli-cache');
     const args = ['app', '--type', 'api', '--strategy', 'canary', '--envs', 'staging,prod', '--yes', '--no-lint'];
-    const outputs = ['cold', 'warm', 'off'].map((name) => {
+    const runs = ['cold', 'warm', 'off'].map((name) => {
       const cwd = join(root.dir, `cli-${name}`);
       mkdirSync(cwd);
-      const env = name === 'off' ? { NODE_DISABLE_COMPILE_CACHE: '1' } : { NODE_COMPILE_CACHE: cache };
+      const env = { DEBUG: 'create-k8s-app', ...(name === 'off' ? { NODE_DISABLE_COMPILE_CACHE: '1' } : { NODE_COMPILE_CACHE: cache }) };
       const r = runCli(args, { cwd, env });
       expect(r.code, r.stderr).toBe(0);
-      return readFileSync(join(cwd, 'app', '.create-k8s-app', 'base.json'), 'utf8');
+      return { stderr: r.stderr, base: readFileSync(join(cwd, 'app', '.create-k8s-app', 'base.json'), 'utf8') };
     });
-    expect(outputs[1]).toBe(outputs[0]);
-    expect(outputs[2]).toBe(outputs[0]);
-    const [dir] = readdirSync(cache);
+    expect(runs[1].base).toBe(runs[0].base);
+    expect(runs[2].base).toBe(runs[0].base);
     // Node 22.1+ keeps its own cache there instead of ours.
     if (!('enableCompileCache' in (process.getBuiltinModule('node:module') as object))) {
-      expect(readdirSync(join(cache, dir)).map((e) => e.replace(/-[0-9a-f]+\.bin$/, '')).sort()).toEqual(['cli', 'create']);
+      expect(runs[0].stderr).toContain('used for none; saved for cli, create');
+      expect(runs[1].stderr).toContain('used for cli, create; saved for none');
+      expect(runs[2].stderr).not.toContain('code cache');
+      const [dir] = readdirSync(cache);
+      expect(readdirSync(join(cache, dir)).map((e) => e.replace(/-.*/, '')).sort()).toEqual(['cli', 'create']);
     }
   });
 });
