@@ -46,10 +46,34 @@ interface JournalEntry {
   backup: string | null;
 }
 
-/** Test seam: a pause between file steps so tests can interrupt a write in the middle. */
-async function testPause(): Promise<void> {
+/**
+ * Test seam: a pause between file steps so tests can interrupt a write in the middle. It blocks,
+ * as slow synchronous I/O would: a signal that arrives meanwhile waits for `signalsHandled`.
+ */
+function testPause(): void {
   const ms = Number(process.env.CREATE_K8S_APP_TEST_PAUSE_MS ?? 0);
-  if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * The writes are synchronous, so a Ctrl-C (or SIGTERM) that arrives during them is only noted;
+ * its handler, which undoes the write, runs when the event loop next turns. A turn is cheap but
+ * often runs a garbage collection V8 has queued too (a few milliseconds, a tenth of a whole
+ * generation), so the loop is turned only once writing has taken a while, as on a slow disk.
+ * On a fast one the write is a few milliseconds, and an interrupt during it comes too late to
+ * stop it: the result is complete, never half-written.
+ */
+function signalCheckpoints(everyMs = 20): () => Promise<void> | undefined {
+  let last = performance.now();
+  return () => {
+    if (performance.now() - last < everyMs) return undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        last = performance.now();
+        resolve();
+      }),
+    );
+  };
 }
 
 export function describeIoError(error: unknown, where: string): Failure {
@@ -91,16 +115,18 @@ function removeStaleStaging(parent: string, name: string): void {
 }
 
 /**
- * Synchronous on purpose: a project is a few dozen small files in a staging folder nobody else
- * sees, and the thread-pool round trip of each async call costs more than the write itself.
+ * Each write is synchronous on purpose: a project is a few dozen small files in a staging folder
+ * nobody else sees, and the thread-pool round trip of an async call costs more than the write.
  */
 async function writeTree(root: string, files: ReadonlyMap<string, string>): Promise<void> {
+  const checkpoint = signalCheckpoints();
   const dirs = new Set<string>();
   for (const path of files.keys()) dirs.add(dirname(join(root, path)));
   for (const dir of [...dirs].sort()) mkdirSync(dir, { recursive: true });
   for (const [path, content] of files) {
     writeFileSync(join(root, path), content);
-    await testPause();
+    testPause();
+    await checkpoint();
   }
 }
 
@@ -269,12 +295,14 @@ export async function applyChanges(root: string, ops: readonly FileOp[]): Promis
       writeFileSync(join(root, temp), op.content!, { mode });
       chmodSync(join(root, temp), mode);
     }
+    const checkpoint = signalCheckpoints();
     for (const [i, op] of ops.entries()) {
       const temp = entries[i].temp;
       if (temp === null) rmSync(join(root, op.path), { force: true });
       else renameSync(join(root, temp), join(root, op.path));
-      await testPause();
+      testPause();
       maybeFailForTest(i);
+      await checkpoint();
     }
     committed = true;
     rmSync(journalDir, { recursive: true, force: true });

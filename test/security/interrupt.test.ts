@@ -101,6 +101,26 @@ describe('SIGINT while writing a new project', () => {
   });
 });
 
+describe('SIGINT while applying --force', () => {
+  // The files are replaced by synchronous renames (slowed down here by a blocking pause): the
+  // signal must still be acted on before the change commits, not lost when the writer ends.
+  it('exits 130 with every original back and nothing of the change left', async () => {
+    const cwd = newCwd();
+    const target = join(cwd, 'demo');
+    mkdirSync(join(target, 'chart'), { recursive: true });
+    writeFileSync(join(target, 'README.md'), '# my own readme\n');
+    writeFileSync(join(target, 'chart', 'values.yaml'), 'mine: true\n');
+    writeFileSync(join(target, 'notes.txt'), 'keep me\n');
+    const before = snapshot(target);
+
+    const { child, exited } = start(['demo', '--yes', '--force', '--no-lint'], cwd, { CREATE_K8S_APP_TEST_PAUSE_MS: '50' });
+    await waitFor('the first replaced files', () => readFileSync(join(target, 'README.md'), 'utf8') !== before['README.md']);
+    child.kill('SIGINT');
+    expect((await exited).code).toBe(130);
+    expect(snapshot(target)).toEqual(before);
+  });
+});
+
 describe('SIGKILL in the middle of writing', () => {
   it('a new project: the target never appears; the next run removes the stale staging directory and succeeds', async () => {
     const cwd = newCwd();
