@@ -82,7 +82,7 @@ function isPrivateDir(dir: string): boolean {
 }
 
 /** Makes the folder (0700) if need be; whether it can be trusted. */
-export function preparePrivateDir(dir: string): boolean {
+function preparePrivateDir(dir: string): boolean {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch {
