@@ -37,7 +37,6 @@ import { Script } from 'node:vm';
 type Exports = Record<string, unknown>;
 type Load = (name: string) => Exports;
 
-
 /** Where the cache lives for this Node, or null when it is turned off or there is no home. */
 export function cacheDirFor(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | null {
   if (env.NODE_DISABLE_COMPILE_CACHE) return null;

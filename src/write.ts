@@ -48,7 +48,7 @@ interface JournalEntry {
 
 /**
  * Test seam: a pause between file steps so tests can interrupt a write in the middle. It blocks,
- * as slow synchronous I/O would: a signal that arrives meanwhile waits for `signalsHandled`.
+ * as slow synchronous I/O would: a signal that arrives meanwhile waits for the next checkpoint.
  */
 function testPause(): void {
   const ms = Number(process.env.CREATE_K8S_APP_TEST_PAUSE_MS ?? 0);
@@ -268,6 +268,8 @@ export async function applyChanges(root: string, ops: readonly FileOp[]): Promis
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // Started now, so that slow backups count towards turning the loop before any file is replaced.
+  const checkpoint = signalCheckpoints();
   try {
     createdDirs = missingDirs(root, [JOURNAL_FILE, ...ops.filter((op) => op.content !== undefined).map((op) => op.path)]);
     const forJournal = createdDirs.filter((dir) => JOURNAL_DIR === dir || JOURNAL_DIR.startsWith(`${dir}/`));
@@ -295,7 +297,7 @@ export async function applyChanges(root: string, ops: readonly FileOp[]): Promis
       writeFileSync(join(root, temp), op.content!, { mode });
       chmodSync(join(root, temp), mode);
     }
-    const checkpoint = signalCheckpoints();
+    await checkpoint();
     for (const [i, op] of ops.entries()) {
       const temp = entries[i].temp;
       if (temp === null) rmSync(join(root, op.path), { force: true });
