@@ -8,14 +8,16 @@ import { stringify } from 'yaml';
 import type { Partial_ } from '../../src/options.js';
 import { render } from '../../src/render.js';
 import type { Answers, AppType } from '../../src/types.js';
+import { judgeAll, type Phase } from '../support/argo/rollouts.js';
 import { renderApplicationChart, renderApplications, type Application } from '../support/argo/appset.js';
 import { helmBinaries } from '../support/helm.js';
 import { answersFor, builtin, MONITORING_APIS, tempRoot, writePlan } from '../support/project.js';
-import type { Labels, Series } from '../support/promtool.js';
+import { evalQueries, type Labels, type Series } from '../support/promtool.js';
+import type { Pod as NetpolPod } from '../support/netpol.js';
 import { podFrom, targetLabels, type TargetPod } from '../support/promtool-targets.js';
 
 export type Obj = Record<string, any>;
-export interface EnvRelease { env: string; app: Application; releaseName: string; namespace: string; objects: Obj[] }
+export interface EnvRelease { env: string; app: Application; args: string[]; releaseName: string; namespace: string; objects: Obj[] }
 export interface Generated { answers: Answers; dir: string; appSetYaml: string; releases: EnvRelease[] }
 
 /** The APIs a cluster with the Prometheus Operator, Argo Rollouts and KEDA serves. */
@@ -80,11 +82,11 @@ export function runningPods(r: EnvRelease, phase: 'rest' | 'update' = 'rest'): {
   const strategy = workload.spec.strategy.canary ?? workload.spec.strategy.blueGreen;
   const stableSvc = strategy.stableService ?? strategy.activeService;
   const canarySvc = strategy.canaryService ?? strategy.previewService;
-  stable.labels['rollouts-pod-template-hash'] = '5f6d7c8b9';
-  const canary = { ...podFrom(workload, r.namespace, '7a8b9c0d1-canry', '10.244.2.20'), labels: { ...stable.labels, 'rollouts-pod-template-hash': '7a8b9c0d1' } };
+  stable.labels['rollouts-pod-template-hash'] = STABLE_HASH;
+  const canary = { ...podFrom(workload, r.namespace, '7a8b9c0d1-canry', '10.244.2.20'), labels: { ...stable.labels, 'rollouts-pod-template-hash': CANARY_HASH } };
   for (const s of services) {
-    if (s.metadata.name === stableSvc) s.spec.selector = { ...s.spec.selector, 'rollouts-pod-template-hash': '5f6d7c8b9' };
-    if (s.metadata.name === canarySvc) s.spec.selector = { ...s.spec.selector, 'rollouts-pod-template-hash': phase === 'update' ? '7a8b9c0d1' : '5f6d7c8b9' };
+    if (s.metadata.name === stableSvc) s.spec.selector = { ...s.spec.selector, 'rollouts-pod-template-hash': STABLE_HASH };
+    if (s.metadata.name === canarySvc) s.spec.selector = { ...s.spec.selector, 'rollouts-pod-template-hash': phase === 'update' ? CANARY_HASH : STABLE_HASH };
   }
   return { pods: { stable, canary: phase === 'update' ? canary : undefined }, services };
 }
@@ -134,4 +136,60 @@ export function seriesFor(type: AppType, target: Labels, load: Load): Series[] {
     series.push({ name: m.buckets, labels: { ...target, le }, values: counter(within, minutes) });
   }
   return series;
+}
+
+export const STABLE_HASH = '5f6d7c8b9';
+export const CANARY_HASH = '7a8b9c0d1';
+
+export interface AnalysisMetric { template: string; name: string; provider: Obj; query?: string; successCondition?: string; failureCondition?: string }
+
+/**
+ * The metrics a Rollout's analysis runs (canary background and step analyses, blue-green pre-
+ * and post-promotion), with each template's `{{args.*}}` filled in from the Rollout's args
+ * (a value, or podTemplateHashValue Latest/Stable) and the template's defaults.
+ */
+export function analysisOf(r: EnvRelease): AnalysisMetric[] {
+  const rollout = one(r.objects, 'Rollout');
+  const s = rollout.spec.strategy;
+  const refs: Obj[] = [s.canary?.analysis, ...(s.canary?.steps ?? []).map((st: Obj) => st.analysis), s.blueGreen?.prePromotionAnalysis, s.blueGreen?.postPromotionAnalysis].filter(Boolean);
+  const metrics: AnalysisMetric[] = [];
+  for (const ref of refs) {
+    const args: Record<string, string> = {};
+    for (const a of ref.args ?? []) {
+      const hash = a.valueFrom?.podTemplateHashValue;
+      args[a.name] = hash ? (hash === 'Latest' ? CANARY_HASH : STABLE_HASH) : a.value;
+    }
+    for (const t of ref.templates) {
+      const template = ofKind(r.objects, 'AnalysisTemplate').find((o) => o.metadata.name === t.templateName);
+      if (!template) throw new Error(`AnalysisTemplate ${t.templateName} is not rendered`);
+      const all = { ...Object.fromEntries((template.spec.args ?? []).filter((a: Obj) => a.value !== undefined).map((a: Obj) => [a.name, a.value])), ...args };
+      for (const m of template.spec.metrics) {
+        const query = m.provider.prometheus?.query;
+        metrics.push({ template: t.templateName, name: m.name, provider: m.provider, query: query && withArgs(query, all), successCondition: m.successCondition, failureCondition: m.failureCondition });
+      }
+    }
+  }
+  return metrics;
+}
+
+/** The phases of every analysis metric of `env` while the new pods get `canary` and the old `stable`. */
+export async function verdicts(project: Generated, env: string, stable: Load, canary: Load | null, extra: Series[] = []): Promise<Phase[]> {
+  const r: EnvRelease = release(project, env);
+  const { pods, services } = runningPods(r, 'update');
+  const series = [
+    ...targetsOf(r, pods.stable!, services).flatMap((t) => seriesFor(project.answers.type, t, stable)),
+    ...(canary ? targetsOf(r, pods.canary!, services).flatMap((t) => seriesFor(project.answers.type, t, canary)) : []),
+    ...extra,
+  ];
+  const metrics = analysisOf(r).filter((m) => m.query);
+  const results = await evalQueries(metrics.map((m) => m.query!), series, '30m');
+  const judged = await judgeAll(metrics.map((m, i) => ({ conditions: m, result: { type: 'vector' as const, samples: results[i] } })));
+  return judged.map((v) => v.phase);
+}
+
+
+/** The release's pod as the NetworkPolicy evaluator sees it. */
+export function netpolPod(r: EnvRelease): NetpolPod {
+  const pod = runningPods(r).pods.stable!;
+  return { namespace: r.namespace, labels: pod.labels, ports: pod.containers.flatMap((c) => c.ports ?? []) };
 }
