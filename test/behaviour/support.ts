@@ -41,12 +41,16 @@ async function generateIn(dir: string, given: Partial_, apis: string[]): Promise
   const [helm] = await helmBinaries();
   const apps = await renderApplications(appSetYaml);
   const releases = await Promise.all(
-    apps.map(async (app, i) => ({ env: answers.envs[i], app, ...(await renderApplicationChart(helm.bin, root.dir, app, apis)) })),
+    apps.map(async (app, i) => ({ env: app.metadata.labels?.environment ?? answers.envs[i], app, ...(await renderApplicationChart(helm.bin, root.dir, app, apis)) })),
   );
   return { answers, dir: root.dir, appSetYaml, releases };
 }
 
-export const release = (g: Generated, env: string) => g.releases.find((r) => r.env === env)!;
+export function release(g: Generated, env: string): EnvRelease {
+  const found = g.releases.find((r) => r.env === env);
+  if (!found) throw new Error(`no Application for ${env} (have ${g.releases.map((r) => r.env).join(', ')})`);
+  return found;
+}
 export const ofKind = (objects: Obj[], kind: string) => objects.filter((o) => o.kind === kind);
 export const one = (objects: Obj[], kind: string) => {
   const found = ofKind(objects, kind);

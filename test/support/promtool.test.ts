@@ -30,6 +30,10 @@ describe('promtool', () => {
     expect((await testRules(RULES, tooEarly)).ok).toBe(false);
     const healthy = { series: [up('1x10')], alerts: [{ evalTime: '5m', alertname: 'AppDown', expAlerts: [] }] };
     expect(await testRules(RULES, healthy)).toMatchObject({ ok: true });
+    // promql_expr_test: a right expectation passes, a wrong one fails.
+    const expr = (value: number) => ({ series: [up('0x10')], exprs: [{ evalTime: '5m', expr: 'count(up == 0)', expSamples: [{ labels: '{}', value }] }] });
+    expect(await testRules(RULES, expr(1))).toMatchObject({ ok: true });
+    expect((await testRules(RULES, expr(2))).ok).toBe(false);
   });
 
   it('evalQuery returns the values and labels Prometheus computes', async () => {

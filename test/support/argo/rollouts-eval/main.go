@@ -3,6 +3,8 @@
 // `result`; successCondition and failureCondition are antonmedv/expr programs over `result` and
 // the helpers isNaN, isInf, asInt, asFloat, isNil and default; the two booleans give the phase.
 // Written after argo-rollouts utils/evaluate/evaluate.go and metricproviders/prometheus/prometheus.go.
+// Argo Rollouts links expr-lang/expr (the renamed antonmedv/expr, 1.16+); Debian ships antonmedv/expr
+// 1.8.9, which has the same operators, indexing and builtins the generated conditions use.
 //
 // stdin:  [{"successCondition": "...", "failureCondition": "...", "result": {"type": "vector", "values": ["0.99", "NaN"]}}, ...]
 // stdout: [{"phase": "Successful|Failed|Inconclusive|Error", "message": "..."}, ...]
