@@ -63,6 +63,17 @@ describe('values model', () => {
     expect(new Set(PER_ENV.map((o) => o.key)).size).toBe(PER_ENV.length);
   });
 
+  it('refuses a model that lists a key apart from its siblings (values.yaml would hold the parent twice)', async () => {
+    const answers = await answersFor({ name: 'shop' });
+    const moved = VALUES.find((v) => v.key === 'image.pullPolicy')!;
+    const values = [...VALUES.filter((v) => v !== moved), moved];
+    expect(() => render(answers, builtin(), '1.0.0', { ...CHART_VALUES, values })).toThrow(
+      'values model: image.pullPolicy is listed apart from the other image.* keys',
+    );
+    const perEnv = [...PER_ENV.filter((o) => o.key !== 'autoscaling.minReplicas'), PER_ENV.find((o) => o.key === 'autoscaling.minReplicas')!];
+    expect(() => render(answers, builtin(), '1.0.0', { ...CHART_VALUES, perEnv })).toThrow(/autoscaling\.minReplicas is listed apart/);
+  });
+
   it('writes values.yaml that reads back as the model’s defaults, for every accepted combination', async () => {
     for (const { id, answers, plan } of await projects) {
       const values = parse(plan.get('chart/values.yaml')!);

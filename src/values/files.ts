@@ -37,45 +37,41 @@ export function valuesYaml(model: ValuesModel, v: View): string {
     '# values.schema.json rejects unknown keys and wrong types, so a typo fails `helm lint` instead of',
     '# being silently ignored.',
   ];
-  let open: string[] = [];
+  const parents = new Parents();
   for (const r of resolve(model, v)) {
-    const parents = r.path.slice(0, -1);
-    const shared = commonPrefix(open, parents);
+    const depth = r.path.length - 1;
     if (r.value.gap) lines.push('');
-    if (r.value.heading) lines.push(`${pad(shared)}# ${r.value.heading}`);
-    for (let depth = shared; depth < parents.length; depth++) lines.push(`${pad(depth)}${parents[depth]}:`);
-    open = parents;
+    if (r.value.heading) lines.push(`${pad(parents.shared(r.path))}# ${r.value.heading}`);
+    lines.push(...parents.open(r.path));
     const marker = r.value.type === 'object' ? ' [object]' : '';
-    lines.push(`${pad(parents.length)}## @param ${r.value.key}${marker} ${r.doc}`);
+    lines.push(`${pad(depth)}## @param ${r.value.key}${marker} ${r.doc}`);
     const note = r.value.note?.(v);
-    lines.push(...entry(r.path[r.path.length - 1], r.default, parents.length, r.value.quoted, note ?? undefined));
+    lines.push(...entry(r.path[depth], r.default, depth, r.value.quoted, note ?? undefined));
   }
   return `${lines.join('\n')}\n`;
 }
 
 export function envValuesYaml(model: ValuesModel, v: View, env: EnvView): string {
   const applies = new Map(resolve(model, v).map((r) => [r.value.key, r.value]));
-  const lines = [
-    `# Values for the ${env.name} environment${env.isProd ? ' (production: the strict settings)' : ''}.`,
-    '# Only what differs from values.yaml; Argo CD passes this file with `helm.valueFiles`.',
-    '',
-  ];
-  let open: string[] = [];
+  const lines: string[] = [];
+  const parents = new Parents();
   for (const override of model.perEnv) {
     const value = applies.get(override.key);
     if (!value) continue;
     const path = override.key.split('.');
-    const parents = path.slice(0, -1);
-    const shared = commonPrefix(open, parents);
+    const depth = path.length - 1;
     const own = override.value(env, v);
     // Each top-level block stands apart; top-level scalars (logLevel, replicaCount) stay together.
-    if (shared === 0 && lines.length > 3 && (parents.length > 0 || isBlock(own))) lines.push('');
-    for (let depth = shared; depth < parents.length; depth++) lines.push(`${pad(depth)}${parents[depth]}:`);
-    open = parents;
-    if (override.comment) lines.push(`${pad(parents.length)}# ${override.comment(env)}`);
-    lines.push(...entry(path[path.length - 1], own, parents.length, value.quoted));
+    if (lines.length > 0 && parents.shared(path) === 0 && (depth > 0 || isBlock(own))) lines.push('');
+    lines.push(...parents.open(path));
+    if (override.comment) lines.push(`${pad(depth)}# ${override.comment(env)}`);
+    lines.push(...entry(path[depth], own, depth, value.quoted));
   }
-  return `${lines.join('\n')}\n`;
+  const header = [
+    `# Values for the ${env.name} environment${env.isProd ? ' (production: the strict settings)' : ''}.`,
+    '# Only what differs from values.yaml; Argo CD passes this file with `helm.valueFiles`.',
+  ];
+  return `${[...header, '', ...lines].join('\n')}\n`;
 }
 
 /** Draft 07, which Helm 3 and Helm 4 both read: known keys typed, unknown keys rejected. */
@@ -125,10 +121,36 @@ const escapeCell = (text: string) => text.replace(/\|/g, '\\|');
 
 const pad = (depth: number) => '  '.repeat(depth);
 
-function commonPrefix(a: string[], b: string[]): number {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return i;
+/**
+ * The parent lines (`image:`) each key needs, written once: keys that share a parent must be
+ * listed together, since a parent opened twice would be a duplicate key.
+ */
+class Parents {
+  private current: string[] = [];
+  private closed = new Set<string>();
+
+  /** How many of the key's parents are open already. */
+  shared(path: string[]): number {
+    const parents = path.slice(0, -1);
+    let i = 0;
+    while (i < this.current.length && i < parents.length && this.current[i] === parents[i]) i++;
+    return i;
+  }
+
+  /** The lines that open the key's parents not yet open. */
+  open(path: string[]): string[] {
+    const parents = path.slice(0, -1);
+    const shared = this.shared(path);
+    for (let depth = shared; depth < this.current.length; depth++) this.closed.add(this.current.slice(0, depth + 1).join('.'));
+    const lines: string[] = [];
+    for (let depth = shared; depth < parents.length; depth++) {
+      const parent = parents.slice(0, depth + 1).join('.');
+      if (this.closed.has(parent)) throw new Error(`values model: ${path.join('.')} is listed apart from the other ${parent}.* keys`);
+      lines.push(`${pad(depth)}${parents[depth]}:`);
+    }
+    this.current = parents;
+    return lines;
+  }
 }
 
 function setPath(root: { [key: string]: Json }, path: string[], value: Json): void {
