@@ -1,55 +1,70 @@
-// Reads .create-k8s-app.yaml back, for upgrade. Kept apart from metadata.ts, which every
-// generation loads: reading any YAML needs the YAML library, writing those few lines does not.
+// .create-k8s-app.yaml: the generator version and the answers a project was generated from, so
+// `upgrade` re-renders with exactly those. Written and read with the yaml library.
+import { LineCounter, isMap, isNode, isScalar, parseDocument, stringify, type Pair } from 'yaml';
 import { coerce } from './answers.js';
 import { UsageError } from './errors.js';
-import { OPTION_BY_KEY, type Partial_ } from './options.js';
+import { OPTIONS, OPTION_BY_KEY, type Partial_ } from './options.js';
 import type { AnswerKey, Answers } from './types.js';
-import { readYamlSubset } from './values-reader.js';
+import { printable } from './validate.js';
 
-export async function parseRecorded(text: string, file: string): Promise<{ version: string; answers: Partial<Answers> }> {
-  return readWritten(text) ?? (await readAny(text, file));
+const HEADER = '# The answers this project was generated from; `create-k8s-app upgrade` re-renders with them.\n';
+
+/** Every answer, in the option table's order, so the file reads like `--help`. */
+export function serializeAnswers(answers: Answers, version: string): string {
+  const recorded: Record<string, unknown> = {};
+  for (const option of OPTIONS) recorded[option.key] = answers[option.key];
+  return HEADER + stringify({ version, answers: recorded }, { lineWidth: 0 });
 }
 
-/**
- * The file as serializeAnswers writes it, read without the YAML library: `upgrade --check` over a
- * monorepo reads one per project, and the library takes milliseconds for each. Anything else —
- * a hand edit beyond the subset, an unknown key, a bad value — returns null and goes the full way,
- * which also gives the error its line number.
- */
-function readWritten(text: string): { version: string; answers: Partial_ } | null {
-  let doc: unknown;
-  try {
-    doc = readYamlSubset(text);
-  } catch {
-    return null;
+/** The file as written above or edited by hand; every problem names the file and the line. */
+export async function parseRecorded(text: string, file: string): Promise<{ version: string; answers: Partial_ }> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const at = (offset: number) => `${file}:${lineCounter.linePos(offset).line}`;
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0];
+    throw new UsageError(`${at(error.pos[0])}: malformed YAML: ${error.message.split('\n')[0]}`);
   }
-  if (!isMapping(doc) || Object.keys(doc).some((k) => k !== 'version' && k !== 'answers')) return null;
-  const { version, answers: given = null } = doc;
-  if (typeof version !== 'string' || (given !== null && !isMapping(given))) return null;
+  const fields = entries(doc.contents, file);
+  const allowed = ['version', 'answers'];
+  for (const field of fields) {
+    if (!allowed.includes(field.key)) throw new UsageError(`${field.where}: unknown key`, `allowed keys: ${allowed.join(', ')}`);
+  }
+  const version = fields.find((f) => f.key === 'version')?.value();
+  if (typeof version !== 'string') {
+    const where = fields.find((f) => f.key === 'version')?.where ?? file;
+    throw new UsageError(`${where}: no generator version recorded`);
+  }
   const answers: Partial_ = {};
-  try {
-    for (const [key, raw] of Object.entries(given ?? {})) {
-      const option = OPTION_BY_KEY.get(key as AnswerKey);
-      if (!option) return null;
-      if (raw !== null) (answers as Record<string, unknown>)[key] = coerce(option, raw, key);
+  const given = fields.find((f) => f.key === 'answers');
+  for (const field of given ? entries(given.pair.value, given.where) : []) {
+    const option = OPTION_BY_KEY.get(field.key as AnswerKey);
+    if (!option) {
+      throw new UsageError(`${field.where}: unknown key`, `allowed keys: ${[...OPTION_BY_KEY.keys()].join(', ')}`);
     }
-  } catch {
-    return null;
+    const raw = field.value();
+    // An empty value means "not given": the default fills it.
+    if (raw !== null) (answers as Record<string, unknown>)[field.key] = coerce(option, raw, field.where);
   }
   return { version, answers };
-}
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** With the YAML library, loaded only for this. */
-async function readAny(text: string, file: string): Promise<{ version: string; answers: Partial<Answers> }> {
-  const [{ stringify }, { parseAnswers }] = await Promise.all([import('yaml'), import('./preset.js')]);
-  const { extra } = parseAnswers(text, file, ['version', 'answers']);
-  const version = extra.version;
-  if (typeof version !== 'string') throw new UsageError(`${file}: no generator version recorded`);
-  const answersText = stringify(extra.answers ?? {});
-  const { answers } = parseAnswers(answersText, `${file} (answers)`);
-  return { version, answers };
+  /** The pairs of a mapping (none for an empty value), each with where it is and its value. */
+  function entries(node: unknown, what: string) {
+    if (node === null || (isScalar(node) && node.value === null)) return [];
+    if (!isMap(node)) throw new UsageError(`${what}: expected a mapping (key: value)`);
+    return node.items.map((pair: Pair) => {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '?';
+      const where = `${isNode(pair.key) && pair.key.range ? at(pair.key.range[0]) : file}: ${printable(key)}`;
+      const value = (): unknown => {
+        try {
+          // Through the document, so an alias gives its anchor's value; the alias cap stops a
+          // "billion laughs" file from exhausting memory.
+          return isNode(pair.value) ? pair.value.toJS(doc, { maxAliasCount: 100 }) : null;
+        } catch (error) {
+          throw new UsageError(`${where}: ${(error as Error).message.split('\n')[0]}`);
+        }
+      };
+      return { key, where, pair, value };
+    });
+  }
 }

@@ -1,7 +1,8 @@
-// render(answers) → Plan. Pure: reads only its inputs and the compiled templates, so the same
-// answers give the same bytes everywhere (upgrades and golden tests rely on it).
+// render(answers) → Plan. Pure: reads only its inputs, the compiled templates and the values
+// model, so the same answers give the same bytes everywhere (upgrades and golden tests rely on it).
 import { buildView, type View } from './view.js';
-import { valuesDocs } from './values-docs.js';
+import { envValuesYaml, valuesSchema, valuesTable, valuesYaml } from './values/files.js';
+import { CHART_VALUES, type ValuesModel } from './values/model.js';
 import type { Answers, Plan } from './types.js';
 
 export type TemplateFn = (context: object) => string;
@@ -17,7 +18,6 @@ const FILES: readonly [string, When][] = [
   ['argocd/applicationset.yaml', always],
   ['chart/Chart.yaml', always],
   ['chart/.helmignore', always],
-  ['chart/values.yaml', always],
   ['chart/templates/_helpers.tpl', always],
   ['chart/templates/_pod.tpl', always],
   ['chart/templates/NOTES.txt', always],
@@ -44,9 +44,11 @@ const FILES: readonly [string, When][] = [
   ['chart/templates/tests/test-connection.yaml', (v) => v.hasService],
 ];
 
-const ENV_VALUES_TEMPLATE = 'chart/values-env.yaml';
-
-export function render(answers: Answers, templates: Templates, version: string): Plan {
+/**
+ * `values` is the chart's values model; tests pass another one to play an older version.
+ * chart/values*.yaml, values.schema.json and the README's values table are written from it.
+ */
+export function render(answers: Answers, templates: Templates, version: string, values: ValuesModel = CHART_VALUES): Plan {
   const view = buildView(answers, version);
   const plan: Plan = new Map();
   const run = (name: string, context: object) => {
@@ -57,12 +59,10 @@ export function render(answers: Answers, templates: Templates, version: string):
   for (const [path, when] of FILES) {
     if (when(view)) plan.set(path, run(path, view));
   }
-  for (const env of view.envs) {
-    plan.set(`chart/values-${env.name}.yaml`, run(ENV_VALUES_TEMPLATE, { ...view, env }));
-  }
-  const docs = valuesDocs(plan.get('chart/values.yaml')!);
-  plan.set('chart/values.schema.json', docs.schema);
-  plan.set('chart/README.md', run('chart/README.md', { ...view, valuesTable: docs.table }));
+  plan.set('chart/values.yaml', valuesYaml(values, view));
+  for (const env of view.envs) plan.set(`chart/values-${env.name}.yaml`, envValuesYaml(values, view, env));
+  plan.set('chart/values.schema.json', valuesSchema(values, view));
+  plan.set('chart/README.md', run('chart/README.md', { ...view, valuesTable: valuesTable(values, view) }));
   return new Map([...plan].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 

@@ -1,0 +1,391 @@
+// The chart's values, as data: every key of values.yaml with its type, default, description and
+// the answers it applies to, then what each values-<env>.yaml overrides. chart/values.yaml, the
+// values-<env>.yaml files, values.schema.json and the chart README's values table are all written
+// from these two tables (src/values/files.ts), so a new value is one entry here.
+import type { EnvView, View } from '../view.js';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * How the schema types a value. `object` is a map users fill freely (annotations, probes,
+ * resources): the schema leaves its keys open and values.yaml marks it `[object]` (Bitnami).
+ */
+export type ValueType = 'string' | 'integer' | 'number' | 'boolean' | 'int-or-string' | 'array' | 'object';
+
+export interface Value {
+  /** dotted path in values.yaml; the parents (`image:` for `image.tag`) are written as needed */
+  key: string;
+  type: ValueType;
+  /** the `## @param` description, also the README's */
+  doc: string | ((v: View) => string);
+  default: Json | ((v: View) => Json);
+  /** the answers it applies to (default: all) */
+  when?: (v: View) => boolean;
+  /** a blank line before it in values.yaml: it starts a group */
+  gap?: true;
+  /** a comment line above the group it starts */
+  heading?: string;
+  /** a comment line above the value's first list item */
+  note?: (v: View) => string | null;
+  /**
+   * Text from the answers (names, hosts, images, secret keys) is always written double-quoted,
+   * whatever it holds: in the value's strings, or, for a map, in its keys.
+   */
+  quoted?: 'values' | 'keys';
+}
+
+/** What a values-<env>.yaml sets, in the order it writes them; it applies where its key does. */
+export interface EnvOverride {
+  key: string;
+  value: (env: EnvView, v: View) => Json;
+  /** a comment line above it */
+  comment?: (env: EnvView) => string;
+}
+
+export interface ValuesModel {
+  values: readonly Value[];
+  perEnv: readonly EnvOverride[];
+}
+
+const server = (v: View) => !v.isCron;
+const small = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
+const percentPolicy = (value: number) => [{ type: 'Percent', value, periodSeconds: 60 }];
+const prometheus = 'http://prometheus-operated.monitoring.svc:9090';
+const keda = (trigger: (v: View) => boolean) => (v: View) => v.keda && trigger(v);
+
+export const VALUES: readonly Value[] = [
+  { key: 'nameOverride', type: 'string', default: '', gap: true, doc: 'Replaces the chart name in object names' },
+  { key: 'fullnameOverride', type: 'string', default: '', doc: 'Replaces the whole generated object name' },
+  { key: 'replicaCount', type: 'integer', default: 2, gap: true, when: (v) => server(v) && !v.autoscaled, doc: 'Number of pods' },
+  { key: 'revisionHistoryLimit', type: 'integer', default: 5, when: server, doc: 'Old revisions kept for rollback' },
+
+  { key: 'image.repository', type: 'string', default: (v) => v.image.repository, quoted: 'values', gap: true, doc: 'Container image repository' },
+  { key: 'image.tag', type: 'string', default: (v) => v.image.tag, quoted: 'values', doc: 'Image tag: pin a version, never `latest`' },
+  { key: 'image.digest', type: 'string', default: (v) => v.image.digest, quoted: 'values', doc: 'Image digest (sha256:...); when set it is used instead of the tag' },
+  { key: 'image.pullPolicy', type: 'string', default: 'IfNotPresent', doc: 'Image pull policy' },
+  { key: 'imagePullSecrets', type: 'array', default: [], gap: true, doc: 'Secrets for pulling from a private registry, e.g. [{name: regcred}]' },
+
+  { key: 'serviceAccount.create', type: 'boolean', default: true, gap: true, doc: 'Create a ServiceAccount for the pods' },
+  { key: 'serviceAccount.automount', type: 'boolean', default: false, doc: 'Mount the API token (only if the app calls the Kubernetes API)' },
+  {
+    key: 'serviceAccount.annotations', type: 'object', default: {},
+    doc: 'Annotations, e.g. eks.amazonaws.com/role-arn for IRSA or iam.gke.io/gcp-service-account for workload identity',
+  },
+  { key: 'serviceAccount.name', type: 'string', default: '', doc: 'Name of the ServiceAccount (default: the full name)' },
+  { key: 'podAnnotations', type: 'object', default: {}, gap: true, doc: 'Extra pod annotations' },
+  { key: 'podLabels', type: 'object', default: {}, doc: 'Extra pod labels' },
+
+  { key: 'logLevel', type: 'string', default: 'info', gap: true, doc: 'Log level passed to the app as LOG_LEVEL' },
+  { key: 'config', type: 'object', default: {}, doc: 'Non-secret settings, passed to the app as environment variables' },
+  { key: 'extraEnv', type: 'array', default: [], doc: 'Extra container env entries (name/value or valueFrom)' },
+
+  {
+    key: 'containerPort', type: 'integer', default: (v) => v.port, gap: true, when: server,
+    doc: (v) => `Port the app listens on${v.isWorker ? ' for metrics' : ''}`,
+  },
+  { key: 'metricsPort', type: 'integer', default: 9090, when: (v) => v.isGrpc, doc: 'Port serving Prometheus metrics over HTTP' },
+  { key: 'service.type', type: 'string', default: 'ClusterIP', gap: true, when: (v) => v.hasService, doc: 'Service type' },
+  { key: 'service.port', type: 'integer', default: (v) => (v.isGrpc ? v.port : 80), when: (v) => v.hasService, doc: 'Service port' },
+  { key: 'service.annotations', type: 'object', default: {}, when: (v) => v.hasService, doc: 'Service annotations' },
+
+  { key: 'ingress.enabled', type: 'boolean', default: true, gap: true, when: (v) => v.usesIngress, doc: 'Expose the app through an Ingress' },
+  { key: 'ingress.className', type: 'string', default: (v) => v.ingressClass, when: (v) => v.usesIngress, doc: 'IngressClass of the controller' },
+  {
+    key: 'ingress.clusterIssuer', type: 'string', default: 'letsencrypt-prod', when: (v) => v.usesIngress,
+    doc: 'cert-manager ClusterIssuer that issues the TLS certificate ("" for none)',
+  },
+  { key: 'ingress.annotations', type: 'object', default: {}, when: (v) => v.usesIngress, doc: 'Extra Ingress annotations' },
+  { key: 'ingress.hosts', type: 'array', default: (v) => [v.host ?? ''], quoted: 'values', when: (v) => v.usesIngress, doc: 'Host names routed to the app' },
+  {
+    key: 'ingress.tls.enabled', type: 'boolean', default: true, when: (v) => v.usesIngress,
+    doc: 'Serve HTTPS with a certificate in the <fullname>-tls Secret',
+  },
+  {
+    key: 'istio.hosts', type: 'array', default: (v) => [v.host ?? ''], quoted: 'values', gap: true, when: (v) => v.istio,
+    doc: 'Host names the VirtualService routes to the app',
+  },
+  {
+    key: 'istio.gateways', type: 'array', default: ['istio-system/public-gateway'], when: (v) => v.istio,
+    doc: 'Istio Gateways (namespace/name) the VirtualService binds to',
+  },
+  {
+    key: 'gateway.parentRefs', type: 'array', default: [{ name: 'public-gateway', namespace: 'gateway-system' }], gap: true,
+    when: (v) => v.gatewayApi, doc: 'Gateways the route attaches to',
+  },
+  { key: 'gateway.hostnames', type: 'array', default: (v) => [v.host ?? ''], quoted: 'values', when: (v) => v.gatewayApi, doc: 'Host names routed to the app' },
+
+  {
+    key: 'probes.startup', type: 'object', gap: true, when: (v) => v.hasProbes,
+    default: (v) => ({ ...(v.isHttp ? { path: '/healthz' } : {}), periodSeconds: 5, failureThreshold: 30 }),
+    doc: 'Startup probe: holds back liveness until the app has started',
+  },
+  {
+    key: 'probes.liveness', type: 'object', when: (v) => v.hasProbes,
+    default: (v) => ({ ...(v.isHttp ? { path: '/healthz' } : {}), periodSeconds: v.isWorker ? 20 : 10, timeoutSeconds: 2, failureThreshold: 3 }),
+    doc: 'Liveness probe: restarts a stuck container',
+  },
+  {
+    key: 'probes.readiness', type: 'object', when: (v) => v.hasProbes,
+    default: (v) => ({ ...(v.isHttp ? { path: '/ready' } : {}), periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 }),
+    doc: (v) => `Readiness probe: ${v.hasService ? 'takes the pod out of the Service while it fails' : 'a rollout waits for it before stopping old pods'}`,
+  },
+  {
+    key: 'preStopSleepSeconds', type: 'integer', default: 10, gap: true, when: (v) => v.hasService,
+    doc: 'Seconds to keep serving after removal from endpoints',
+  },
+  { key: 'terminationGracePeriodSeconds', type: 'integer', default: (v) => (v.isWorker ? 60 : 30), doc: 'Seconds allowed for a clean shutdown' },
+
+  { key: 'resources', type: 'object', default: small, gap: true, doc: 'Requests and limits' },
+  {
+    key: 'podSecurityContext', type: 'object', gap: true,
+    default: (v) => ({
+      ...(v.restricted ? { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 } : {}),
+      seccompProfile: { type: 'RuntimeDefault' },
+    }),
+    doc: (v) => `Pod security context (${v.security} Pod Security Standard)`,
+  },
+  {
+    key: 'securityContext', type: 'object',
+    default: (v) => ({
+      allowPrivilegeEscalation: false,
+      ...(v.restricted ? { readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } } : {}),
+    }),
+    doc: (v) => `Container security context (${v.security} Pod Security Standard)`,
+  },
+  { key: 'tmpSizeLimit', type: 'string', default: '64Mi', when: (v) => v.restricted, doc: 'Size limit of the writable /tmp volume' },
+
+  { key: 'nodeSelector', type: 'object', default: {}, gap: true, doc: 'Node labels the pods must match' },
+  { key: 'tolerations', type: 'array', default: [], doc: 'Tolerations, e.g. for spot nodes' },
+  { key: 'affinity', type: 'object', default: {}, doc: 'Affinity rules (default: prefer one pod per node)' },
+  { key: 'topologySpread.enabled', type: 'boolean', default: true, doc: 'Spread pods over zones and nodes' },
+  { key: 'topologySpread.maxSkew', type: 'integer', default: 1, doc: 'Largest allowed difference in pod count between zones or nodes' },
+  { key: 'topologySpread.whenUnsatisfiable', type: 'string', default: 'ScheduleAnyway', doc: 'ScheduleAnyway or DoNotSchedule' },
+  {
+    key: 'rollingUpdate.maxSurge', type: 'int-or-string', default: 1, gap: true, when: (v) => v.rolling,
+    doc: 'Extra pods started during an update (maxUnavailable is always 0)',
+  },
+  {
+    key: 'podDisruptionBudget.enabled', type: 'boolean', default: true, gap: true, when: (v) => v.pdb,
+    doc: 'Limit voluntary disruptions (node drains)',
+  },
+  { key: 'podDisruptionBudget.maxUnavailable', type: 'int-or-string', default: 1, when: (v) => v.pdb, doc: 'Pods that may be down at once' },
+
+  { key: 'autoscaling.minReplicas', type: 'integer', default: 2, gap: true, when: (v) => v.hpa, doc: 'Fewest pods' },
+  { key: 'autoscaling.maxReplicas', type: 'integer', default: 5, when: (v) => v.hpa, doc: 'Most pods' },
+  {
+    key: 'autoscaling.targetCPUUtilizationPercentage', type: 'integer', default: 70, when: (v) => v.hpa,
+    doc: 'Average CPU use (% of requests) to aim for',
+  },
+  {
+    key: 'autoscaling.targetMemoryUtilizationPercentage', type: 'integer', default: 80, when: (v) => v.hpa,
+    doc: 'Average memory use (% of requests) to aim for',
+  },
+  {
+    key: 'autoscaling.behavior', type: 'object', when: (v) => v.hpa,
+    default: {
+      scaleUp: { stabilizationWindowSeconds: 0, policies: percentPolicy(100) },
+      scaleDown: { stabilizationWindowSeconds: 300, policies: percentPolicy(20) },
+    },
+    doc: 'Scale quickly up, slowly down (no flapping)',
+  },
+
+  { key: 'keda.minReplicas', type: 'integer', default: 1, gap: true, when: (v) => v.keda, doc: 'Fewest pods' },
+  { key: 'keda.maxReplicas', type: 'integer', default: 5, when: (v) => v.keda, doc: 'Most pods' },
+  { key: 'keda.pollingInterval', type: 'integer', default: 30, when: (v) => v.keda, doc: 'Seconds between trigger checks' },
+  {
+    key: 'keda.cooldownPeriod', type: 'integer', default: 300, when: (v) => v.keda,
+    doc: 'Seconds after the last activity before scaling to the minimum',
+  },
+  {
+    key: 'keda.fallback.failureThreshold', type: 'integer', default: 3, when: (v) => v.keda,
+    doc: 'Failed trigger reads before the fallback applies',
+  },
+  { key: 'keda.fallback.replicas', type: 'integer', default: 2, when: (v) => v.keda, doc: 'Pods to run while the trigger cannot be read' },
+  {
+    key: 'keda.behavior', type: 'object', when: (v) => v.keda,
+    default: { scaleDown: { stabilizationWindowSeconds: 300, policies: percentPolicy(20) } },
+    doc: 'HPA behavior: scale quickly up, slowly down',
+  },
+  {
+    // aws-sqs authenticates through the pod's IAM role (serviceAccount.annotations), not a Secret.
+    key: 'keda.auth.secretName', type: 'string', default: (v) => `${v.name}-keda-auth`, quoted: 'values',
+    when: keda((v) => v.triggerNeedsAuth && !v.awsSqs), doc: "Secret (created by you) holding the trigger's credentials",
+  },
+  { key: 'keda.kafka.bootstrapServers', type: 'string', default: 'kafka-bootstrap.kafka.svc:9092', when: keda((v) => v.kafka), doc: 'Kafka brokers' },
+  {
+    key: 'keda.kafka.consumerGroup', type: 'string', default: (v) => v.name, quoted: 'values', when: keda((v) => v.kafka),
+    doc: 'Consumer group whose lag is measured',
+  },
+  { key: 'keda.kafka.topic', type: 'string', default: (v) => v.name, quoted: 'values', when: keda((v) => v.kafka), doc: 'Topic consumed' },
+  { key: 'keda.kafka.lagThreshold', type: 'integer', default: 50, when: keda((v) => v.kafka), doc: 'Lag per pod that triggers scaling' },
+  { key: 'keda.rabbitmq.queueName', type: 'string', default: (v) => v.name, quoted: 'values', when: keda((v) => v.rabbitmq), doc: 'Queue consumed' },
+  {
+    key: 'keda.rabbitmq.queueLength', type: 'integer', default: 20, when: keda((v) => v.rabbitmq),
+    doc: 'Messages per pod that trigger scaling',
+  },
+  {
+    key: 'keda.awsSqs.queueURL', type: 'string', default: (v) => `https://sqs.us-east-1.amazonaws.com/123456789012/${v.name}`,
+    quoted: 'values', when: keda((v) => v.awsSqs), doc: 'SQS queue URL',
+  },
+  { key: 'keda.awsSqs.awsRegion', type: 'string', default: 'us-east-1', when: keda((v) => v.awsSqs), doc: 'AWS region of the queue' },
+  { key: 'keda.awsSqs.queueLength', type: 'integer', default: 5, when: keda((v) => v.awsSqs), doc: 'Messages per pod that trigger scaling' },
+  { key: 'keda.prometheus.serverAddress', type: 'string', default: prometheus, when: keda((v) => v.prometheusTrigger), doc: 'Prometheus URL' },
+  {
+    key: 'keda.prometheus.query', type: 'string', quoted: 'values', when: keda((v) => v.prometheusTrigger),
+    default: (v) => (v.isWorker ? `sum(jobs_queue_depth{job="${v.name}"})` : `sum(rate(http_requests_total{service="${v.name}"}[2m]))`),
+    doc: 'Query whose value drives scaling',
+  },
+  {
+    key: 'keda.prometheus.threshold', type: 'integer', default: 100, when: keda((v) => v.prometheusTrigger),
+    doc: 'Query value per pod that triggers scaling',
+  },
+  { key: 'keda.cron.timezone', type: 'string', default: 'Etc/UTC', when: keda((v) => v.cronTrigger), doc: 'IANA time zone of the schedule' },
+  {
+    key: 'keda.cron.start', type: 'string', default: '0 8 * * 1-5', when: keda((v) => v.cronTrigger),
+    doc: 'Cron expression: when the busy window starts',
+  },
+  { key: 'keda.cron.end', type: 'string', default: '0 20 * * 1-5', when: keda((v) => v.cronTrigger), doc: 'Cron expression: when it ends' },
+  { key: 'keda.cron.desiredReplicas', type: 'integer', default: 3, when: keda((v) => v.cronTrigger), doc: 'Pods during the window' },
+  { key: 'keda.redis.address', type: 'string', default: 'redis-master.redis.svc:6379', when: keda((v) => v.redis), doc: 'Redis host:port' },
+  { key: 'keda.redis.listName', type: 'string', default: (v) => v.name, quoted: 'values', when: keda((v) => v.redis), doc: 'List consumed' },
+  { key: 'keda.redis.listLength', type: 'integer', default: 20, when: keda((v) => v.redis), doc: 'Items per pod that trigger scaling' },
+
+  { key: 'job.schedule', type: 'string', default: '*/15 * * * *', gap: true, when: (v) => v.isCron, doc: 'Cron schedule' },
+  { key: 'job.timeZone', type: 'string', default: 'Etc/UTC', when: (v) => v.isCron, doc: 'IANA time zone of the schedule' },
+  { key: 'job.concurrencyPolicy', type: 'string', default: 'Forbid', when: (v) => v.isCron, doc: 'Allow, Forbid or Replace overlapping runs' },
+  {
+    key: 'job.startingDeadlineSeconds', type: 'integer', default: 300, when: (v) => v.isCron,
+    doc: 'Skip a run that cannot start within this many seconds',
+  },
+  { key: 'job.successfulJobsHistoryLimit', type: 'integer', default: 3, when: (v) => v.isCron, doc: 'Finished jobs kept' },
+  { key: 'job.failedJobsHistoryLimit', type: 'integer', default: 5, when: (v) => v.isCron, doc: 'Failed jobs kept for inspection' },
+  { key: 'job.suspend', type: 'boolean', default: false, when: (v) => v.isCron, doc: 'Pause the schedule' },
+  { key: 'job.backoffLimit', type: 'integer', default: 2, when: (v) => v.isCron, doc: 'Retries before a run counts as failed' },
+  { key: 'job.activeDeadlineSeconds', type: 'integer', default: 1800, when: (v) => v.isCron, doc: 'Longest a run may take' },
+  { key: 'job.ttlSecondsAfterFinished', type: 'integer', default: 86400, when: (v) => v.isCron, doc: 'Seconds before finished jobs are deleted' },
+  { key: 'job.restartPolicy', type: 'string', default: 'OnFailure', when: (v) => v.isCron, doc: 'OnFailure or Never' },
+  { key: 'job.command', type: 'array', default: [], when: (v) => v.isCron, doc: "Command to run (default: the image's entrypoint)" },
+
+  { key: 'rollout.canary.maxSurge', type: 'int-or-string', default: '25%', gap: true, when: (v) => v.canary, doc: 'Extra pods during the canary' },
+  { key: 'rollout.canary.weights', type: 'array', default: [10, 30, 60], when: (v) => v.canary, doc: 'Traffic percentages the canary steps through' },
+  {
+    key: 'rollout.canary.pauseDuration', type: 'string', default: '2m', when: (v) => v.canary,
+    doc: 'Pause after each step ("" waits for a manual promote)',
+  },
+  {
+    key: 'rollout.blueGreen.autoPromotionEnabled', type: 'boolean', default: true, gap: true, when: (v) => v.blueGreen,
+    doc: 'Switch traffic once analysis passes, without a manual promote',
+  },
+  {
+    key: 'rollout.blueGreen.scaleDownDelaySeconds', type: 'integer', default: 30, when: (v) => v.blueGreen,
+    doc: 'Seconds the old stack stays up after the switch',
+  },
+  {
+    key: 'analysis.prometheusAddress', type: 'string', default: prometheus, gap: true, when: (v) => v.isRollout,
+    doc: 'Prometheus queried by the AnalysisTemplate',
+  },
+  { key: 'analysis.successRate', type: 'number', default: 0.99, when: (v) => v.isRollout, doc: 'Lowest success ratio (0-1) that passes' },
+  { key: 'analysis.interval', type: 'string', default: '1m', when: (v) => v.isRollout, doc: 'Time between measurements' },
+  { key: 'analysis.count', type: 'integer', default: 5, when: (v) => v.isRollout, doc: 'Measurements per analysis run' },
+  {
+    key: 'analysis.failureLimit', type: 'integer', default: 1, when: (v) => v.isRollout,
+    doc: 'Failed measurements tolerated before the rollout aborts',
+  },
+
+  {
+    key: 'secrets.keys', type: 'array', default: (v) => v.secretKeys, quoted: 'values', gap: true, when: (v) => v.hasSecrets,
+    heading: 'Secret values never live in this file: only where they come from.',
+    doc: 'Environment variables the app reads from the Secret',
+  },
+  {
+    key: 'secrets.storeKind', type: 'string', default: 'ClusterSecretStore', when: (v) => v.hasSecrets && v.externalSecret,
+    doc: 'SecretStore or ClusterSecretStore',
+  },
+  {
+    key: 'secrets.storeName', type: 'string', default: 'default', when: (v) => v.hasSecrets && v.externalSecret,
+    doc: 'Name of the store External Secrets Operator reads from',
+  },
+  {
+    key: 'secrets.remoteKey', type: 'string', default: (v) => v.name, quoted: 'values', when: (v) => v.hasSecrets && v.externalSecret,
+    doc: 'Key of the entry in the store; each secret key is a property of it',
+  },
+  {
+    key: 'secrets.refreshInterval', type: 'string', default: '1h', when: (v) => v.hasSecrets && v.externalSecret,
+    doc: 'How often the Secret is refreshed from the store',
+  },
+  {
+    key: 'secrets.encryptedData', type: 'object', quoted: 'keys', when: (v) => v.hasSecrets && v.sealedSecret,
+    default: (v) => Object.fromEntries(v.secretKeys.map((key) => [key, 'REPLACE_WITH_KUBESEAL_OUTPUT'])),
+    doc: 'kubeseal output per key (encrypted; safe to commit)',
+  },
+  {
+    key: 'secrets.existingSecret', type: 'string', default: (v) => `${v.name}-secrets`, quoted: 'values',
+    when: (v) => v.hasSecrets && v.existingSecret, doc: 'Name of the Secret you create in each namespace',
+  },
+
+  { key: 'networkPolicy.enabled', type: 'boolean', default: true, gap: true, when: (v) => v.restricted, doc: 'Deny all traffic not listed below' },
+  {
+    key: 'networkPolicy.ingressNamespace', type: 'string', when: (v) => v.restricted,
+    default: (v) => (v.istio ? 'istio-system' : v.gatewayApi ? 'gateway-system' : 'ingress-nginx'),
+    doc: 'Namespace of the ingress controller allowed in',
+  },
+  {
+    key: 'networkPolicy.monitoringNamespace', type: 'string', default: 'monitoring', when: (v) => v.restricted,
+    doc: 'Namespace of Prometheus, allowed to scrape metrics',
+  },
+  {
+    key: 'networkPolicy.extraEgress', type: 'array', when: (v) => v.restricted,
+    default: (v) => (v.brokerPort
+      ? [{ to: [{ ipBlock: { cidr: v.awsSqs ? '0.0.0.0/0' : '10.0.0.0/8' } }], ports: [{ port: v.brokerPort, protocol: 'TCP' }] }]
+      : []),
+    note: (v) => (v.brokerPort ? `The ${v.trigger} broker; narrow the CIDR to your network.` : null),
+    doc: 'Egress rules besides DNS (databases, brokers, APIs)',
+  },
+
+  {
+    key: 'metrics.enabled', type: 'boolean', default: true, gap: true, when: (v) => v.monitoring,
+    doc: (v) => `${v.isCron ? 'PrometheusRule' : `${v.isWorker ? 'PodMonitor' : 'ServiceMonitor'} and PrometheusRule`} (only where the Prometheus Operator CRDs exist)`,
+  },
+  { key: 'metrics.path', type: 'string', default: '/metrics', when: (v) => v.monitoring && server(v), doc: 'Path of the metrics endpoint' },
+  { key: 'metrics.interval', type: 'string', default: '30s', when: (v) => v.monitoring && server(v), doc: 'Scrape interval' },
+  { key: 'metrics.labels', type: 'object', default: {}, when: (v) => v.monitoring, doc: 'Labels your Prometheus selects monitors and rules by' },
+  {
+    key: 'metrics.alerts.errorRate', type: 'number', default: 0.05, when: (v) => v.monitoring && server(v),
+    doc: 'Failure ratio (0-1) that fires the error-rate alert',
+  },
+  {
+    // Typed integer by the schema since it was first written (its default is 1); widening it to
+    // number is an output change, left to its own commit.
+    key: 'metrics.alerts.latencySeconds', type: 'integer', default: 1, when: (v) => v.monitoring && server(v),
+    doc: 'p99 latency that fires the latency alert',
+  },
+
+  { key: 'tests.image', type: 'string', default: 'busybox:1.37.0', gap: true, when: (v) => v.hasService, doc: 'Image of the `helm test` pod' },
+];
+
+export const PER_ENV: readonly EnvOverride[] = [
+  { key: 'logLevel', value: (e) => e.logLevel },
+  { key: 'replicaCount', value: (e) => e.replicas },
+  { key: 'autoscaling.minReplicas', value: (e) => e.minReplicas },
+  { key: 'autoscaling.maxReplicas', value: (e) => e.maxReplicas },
+  { key: 'keda.minReplicas', value: (e) => e.minReplicas },
+  { key: 'keda.maxReplicas', value: (e) => e.maxReplicas },
+  { key: 'keda.fallback.replicas', value: (e) => e.minReplicas },
+  {
+    key: 'resources',
+    value: ({ size }) => ({ requests: { cpu: size.cpuRequest, memory: size.memoryRequest }, limits: { cpu: size.cpuLimit, memory: size.memoryLimit } }),
+  },
+  { key: 'ingress.hosts', value: (e) => [e.host ?? ''] },
+  { key: 'ingress.clusterIssuer', value: (e) => (e.isProd ? 'letsencrypt-prod' : 'letsencrypt-staging') },
+  { key: 'istio.hosts', value: (e) => [e.host ?? ''] },
+  { key: 'gateway.hostnames', value: (e) => [e.host ?? ''] },
+  { key: 'rollout.canary.pauseDuration', value: (e) => (e.isProd ? '10m' : '1m') },
+  {
+    key: 'rollout.blueGreen.autoPromotionEnabled', value: (e) => !e.isProd,
+    comment: (e) => (e.isProd ? 'Production switches only after a manual `kubectl argo rollouts promote`.' : 'Switches by itself once analysis passes.'),
+  },
+  { key: 'rollout.blueGreen.scaleDownDelaySeconds', value: (e) => (e.isProd ? 300 : 30) },
+  { key: 'secrets.remoteKey', value: (e, v) => `${v.name}/${e.name}` },
+];
+
+export const CHART_VALUES: ValuesModel = { values: VALUES, perEnv: PER_ENV };
