@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { resolveAnswers } from '../../src/answers.js';
-import { checkObjects, formatFindings } from '../../src/checks/index.js';
+import { checkObjects, formatFindings } from '../support/checks/index.js';
 import { loadTemplates } from '../../src/load-templates.js';
 import { withMetadata } from '../../src/metadata.js';
 import { render } from '../../src/render.js';
