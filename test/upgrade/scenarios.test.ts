@@ -1,5 +1,5 @@
 // The issue-4 upgrade scenarios, each played on a real project on disk: generated with the
-// "0.0.9" templates of test/fixtures/templates-old (see its README for what differs), edited the
+// "0.0.9" templates built by test/support/older-release.ts (its list says what differs), edited the
 // way a team would, then upgraded to the current templates as 0.1.0 — in process through
 // upgradeProject, and through the built CLI for exit codes and output.
 import { spawn } from 'node:child_process';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { resolveAnswers } from '../../src/answers.js';
-import { checkObjects, formatFindings } from '../../src/checks/index.js';
+import { checkObjects, formatFindings } from '../support/checks/index.js';
 import { loadTemplates } from '../../src/load-templates.js';
 import { withMetadata } from '../../src/metadata.js';
 import { render } from '../../src/render.js';
@@ -22,12 +22,13 @@ import { upgradeProject, type UpgradeOptions, type UpgradeResult } from '../../s
 import { buildView } from '../../src/view.js';
 import { recoverInterrupted, writeNewProject } from '../../src/write.js';
 import { helmBinaries, runHelm, type HelmBinary } from '../support/helm.js';
+import { olderReleaseTemplates } from '../support/older-release.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(REPO, 'bin/create-k8s-app.cjs');
 const OLD = '0.0.9';
 const NEW = '0.1.0';
-const OLD_TEMPLATES = loadTemplates(join(REPO, 'test/fixtures/templates-old'));
+const OLD_TEMPLATES = olderReleaseTemplates(join(REPO, 'templates'));
 const NEW_TEMPLATES = loadTemplates(join(REPO, 'templates'));
 
 const ANSWERS = '.create-k8s-app.yaml';

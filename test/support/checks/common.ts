@@ -59,13 +59,8 @@ export interface PodTemplate {
 const TEMPLATE_PATHS: Record<string, string[]> = {
   Pod: [],
   Deployment: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  Job: ['spec', 'template'],
   Rollout: ['spec', 'template'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-  ScaledJob: ['spec', 'jobTargetRef', 'template'],
 };
 
 export function podTemplate(obj: Obj): PodTemplate | undefined {

@@ -1,5 +1,5 @@
-// Checks over rendered manifests (the parsed documents of `helm template`). Pure functions with no
-// dependencies, so the CLI can use them; schema validation lives in ./schema.ts (tests only).
+// Checks over rendered manifests (the parsed documents of `helm template`), for the tests. They know
+// the kinds the generator renders and no others; schema validation lives in ./schema.ts.
 import { checkBasics } from './basics.js';
 import { validObjects, type CheckOptions, type Finding } from './common.js';
 import { checkCrossRefs } from './crossref.js';

@@ -1,5 +1,5 @@
-// Schema validation of rendered objects, for tests only: it imports devDependencies
-// (kubernetes-models, @kubernetes-models/*, @kubernetes/client-node) that the CLI must not ship.
+// Schema validation of rendered objects. It imports devDependencies (kubernetes-models,
+// @kubernetes-models/*, @kubernetes/client-node) that the CLI must not ship.
 //
 // Two passes per object:
 //  1. `new Model(obj).validate()` — types, enums, required fields ('schema' findings).
@@ -11,10 +11,10 @@
 //       so a present key it never read is unknown to the schema. Objects it reads no key of are
 //       free-form (x-kubernetes-preserve-unknown-fields, maps of anything) and are skipped.
 //     This works for every CRD package used here: argo-rollouts, argo-cd, keda,
-//     prometheus-operator, external-secrets, sealed-secrets, gateway-api, cert-manager. None of
-//     them ships `additionalProperties: false`, and keda, argo-cd, prometheus-operator,
-//     external-secrets and cert-manager ship only precompiled validators (no JSON schema to
-//     walk), hence the Proxy rather than a schema walk.
+//     prometheus-operator, external-secrets, sealed-secrets, gateway-api. None of them ships
+//     `additionalProperties: false`, and keda, argo-cd, prometheus-operator and external-secrets
+//     ship only precompiled validators (no JSON schema to walk), hence the Proxy rather than a
+//     schema walk.
 import { isObj, join, nameOf, type Finding, type Obj } from './common.js';
 
 export interface Unvalidated {
@@ -46,19 +46,14 @@ const CRD_PACKAGES: Record<string, string> = {
   'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
   'external-secrets.io': '@kubernetes-models/external-secrets',
   'bitnami.com': '@kubernetes-models/sealed-secrets',
-  'cert-manager.io': '@kubernetes-models/cert-manager',
   'gateway.networking.k8s.io': '@kubernetes-models/gateway-api',
 };
 const ARGO_CD_KINDS = new Set(['Application', 'ApplicationSet', 'AppProject']);
 
-// Versions validated against another version's model: none at present (gateway-api 2 ships
-// GRPCRoute v1); kept so a kind promoted upstream before the models catch up needs one line.
-const VERSION_ALIASES: Record<string, string> = {};
-
-// Pod templates embedded in CRDs are core types, and the CRD snapshots in the model packages are
-// older than the core API (e.g. Argo Rollouts v1.5.0). So these paths are also validated by the
-// core model that holds the same type (at `wrapKey`), and checked for unknown fields by the core
-// round trip instead of the CRD schema.
+// The Rollout's pod template is a core type, and the CRD snapshot in the model package is older
+// than the core API (Argo Rollouts v1.5.0). So that path is also validated by the core model that
+// holds the same type (at `wrapKey`), and checked for unknown fields by the core round trip
+// instead of the CRD schema.
 interface Embedded {
   keys: string[];
   type: string;
@@ -68,7 +63,6 @@ interface Embedded {
 }
 const EMBEDDED_CORE: Record<string, Embedded> = {
   Rollout: { keys: ['spec', 'template'], type: 'V1PodTemplateSpec', model: 'kubernetes-models/v1/PodTemplate', modelKind: 'PodTemplate', wrapKey: 'template' },
-  ScaledJob: { keys: ['spec', 'jobTargetRef'], type: 'V1JobSpec', model: 'kubernetes-models/batch/v1/Job', modelKind: 'Job', wrapKey: 'spec' },
 };
 
 const models = new Map<string, Promise<Model | undefined>>();
@@ -123,19 +117,16 @@ async function validateOne(obj: Obj): Promise<SchemaReport> {
     out.push({ check, kind, name: nameOf(obj), field, message });
   const [group, version] = split(apiVersion);
   if (NO_MODEL.has(`${group}/${kind}`)) return unvalidated('no published model');
-  const alias = VERSION_ALIASES[`${apiVersion}/${kind}`];
-  const [mGroup, mVersion] = alias ? split(alias) : [group, version];
-  const specifier = modelSpecifier(mGroup, mVersion, kind);
+  const specifier = modelSpecifier(group, version, kind);
   const model = specifier && (await loadModel(specifier, kind));
   if (!model) {
     add('schema', 'apiVersion', `no schema known for ${apiVersion} ${kind}; add a model or allowlist it`);
     return { findings: out, unvalidated: [] };
   }
-  const data = alias ? { ...obj, apiVersion: alias } : obj;
   try {
-    new model(data).validate();
+    new model(obj).validate();
   } catch (err) {
-    for (const [field, message] of schemaErrors(err, data)) add('schema', field, message);
+    for (const [field, message] of schemaErrors(err, obj)) add('schema', field, message);
   }
 
   if (group === '' || !CRD_PACKAGES[group]) {
@@ -146,7 +137,7 @@ async function validateOne(obj: Obj): Promise<SchemaReport> {
   } else {
     const embedded = EMBEDDED_CORE[kind];
     const base = embedded ? join('', ...embedded.keys) : '';
-    for (const field of unreadFields(model, data, new Set(embedded ? [base] : []))) add('unknown-field', field, `not in the ${apiVersion} ${kind} schema`);
+    for (const field of unreadFields(model, obj, new Set(embedded ? [base] : []))) add('unknown-field', field, `not in the ${apiVersion} ${kind} schema`);
     if (embedded) {
       const sub = embedded.keys.reduce<unknown>((v, k) => (isObj(v) ? v[k] : undefined), obj);
       for (const [field, message] of await validateEmbedded(embedded, sub)) add('schema', base + field, message);

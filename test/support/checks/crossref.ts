@@ -6,11 +6,9 @@ import {
   type CheckOptions, type Finding, type Obj, type PodTemplate,
 } from './common.js';
 
-const SERVING_KINDS = new Set(['Deployment', 'Rollout', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+const SERVING_KINDS = new Set(['Deployment', 'Rollout']);
 const SCALABLE_KINDS: Record<string, string> = {
   Deployment: 'apps/v1',
-  StatefulSet: 'apps/v1',
-  ReplicaSet: 'apps/v1',
   Rollout: 'argoproj.io/v1alpha1',
 };
 const GATEWAY_PLUGIN = 'argoproj-labs/gatewayAPI';
@@ -77,7 +75,7 @@ function services(idx: Index, report: Report) {
     if (svc.spec?.type === 'ExternalName' || !isObj(selector) || Object.keys(selector).length === 0) continue;
     const pods = idx.serving.filter((t) => mapSelects(selector, t.metadata.labels));
     if (pods.length === 0) {
-      report(svc, 'spec.selector', `selects no pods of a Deployment, Rollout or StatefulSet (${JSON.stringify(selector)})`);
+      report(svc, 'spec.selector', `selects no pods of a Deployment or Rollout (${JSON.stringify(selector)})`);
       continue;
     }
     arr(svc.spec.ports).forEach((p, i) => {
@@ -165,7 +163,7 @@ function rollouts(idx: Index, report: Report) {
     };
     const templates = (analysis: unknown, field: string) => {
       arr(isObj(analysis) ? analysis.templates : undefined).forEach((t, i) =>
-        need(t?.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate', t?.templateName, join(field, 'templates', i, 'templateName')));
+        need('AnalysisTemplate', t?.templateName, join(field, 'templates', i, 'templateName')));
     };
     const canary = r.spec?.strategy?.canary;
     if (isObj(canary)) {
@@ -173,12 +171,7 @@ function rollouts(idx: Index, report: Report) {
       need('Service', canary.canaryService, join(base, 'canaryService'));
       need('Service', canary.stableService, join(base, 'stableService'));
       templates(canary.analysis, join(base, 'analysis'));
-      arr(canary.steps).forEach((s, i) => {
-        templates(s?.analysis, join(base, 'steps', i, 'analysis'));
-        arr(s?.experiment?.analyses).forEach((a, j) =>
-          need(a?.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate', a?.templateName,
-            join(base, 'steps', i, 'experiment', 'analyses', j, 'templateName')));
-      });
+      arr(canary.steps).forEach((s, i) => templates(s?.analysis, join(base, 'steps', i, 'analysis')));
       const tr = canary.trafficRouting;
       if (isObj(tr)) {
         const trPath = join(base, 'trafficRouting');
@@ -186,20 +179,13 @@ function rollouts(idx: Index, report: Report) {
           report(r, base, 'trafficRouting needs both canaryService and stableService');
         }
         need('Ingress', tr.nginx?.stableIngress, join(trPath, 'nginx', 'stableIngress'));
-        arr(tr.nginx?.additionalStableIngresses).forEach((n, i) => need('Ingress', n, join(trPath, 'nginx', 'additionalStableIngresses', i)));
         need('Ingress', tr.alb?.ingress, join(trPath, 'alb', 'ingress'));
-        arr(tr.alb?.ingresses).forEach((n, i) => need('Ingress', n, join(trPath, 'alb', 'ingresses', i)));
-        need('Service', tr.alb?.rootService, join(trPath, 'alb', 'rootService'));
         need('VirtualService', tr.istio?.virtualService?.name, join(trPath, 'istio', 'virtualService', 'name'));
-        arr(tr.istio?.virtualServices).forEach((v, i) => need('VirtualService', v?.name, join(trPath, 'istio', 'virtualServices', i, 'name')));
-        need('DestinationRule', tr.istio?.destinationRule?.name, join(trPath, 'istio', 'destinationRule', 'name'));
         const gw = tr.plugins?.[GATEWAY_PLUGIN];
         const gwPath = join(trPath, 'plugins', GATEWAY_PLUGIN);
         if (isObj(gw)) {
           need('HTTPRoute', gw.httpRoute, join(gwPath, 'httpRoute'));
           need('GRPCRoute', gw.grpcRoute, join(gwPath, 'grpcRoute'));
-          arr(gw.httpRoutes).forEach((h, i) => need('HTTPRoute', h?.name, join(gwPath, 'httpRoutes', i, 'name')));
-          arr(gw.grpcRoutes).forEach((h, i) => need('GRPCRoute', h?.name, join(gwPath, 'grpcRoutes', i, 'name')));
         }
       }
     }
@@ -249,9 +235,6 @@ function monitors(idx: Index, report: Report) {
 /** Names of Secrets the release creates or expects, with their keys when known (null: unknown). */
 function secretKeys(idx: Index, options: CheckOptions): Map<string, Set<string> | null> {
   const keys = new Map<string, Set<string> | null>();
-  for (const s of idx.of('Secret')) {
-    keys.set(nameOf(s), new Set([...Object.keys(s.data ?? {}), ...Object.keys(s.stringData ?? {})]));
-  }
   for (const es of idx.of('ExternalSecret')) {
     const templated = es.spec?.target?.template !== undefined || es.spec?.dataFrom !== undefined;
     keys.set(es.spec?.target?.name ?? nameOf(es),
@@ -277,7 +260,7 @@ function configReferences(idx: Index, options: CheckOptions, report: Report) {
       const known = (kind === 'ConfigMap' ? configMaps : secrets).get(ref[nameKey]);
       if (known === undefined) {
         report(t.obj, join(field, nameKey), kind === 'Secret'
-          ? `Secret ${ref[nameKey]} is neither in the chart (Secret, ExternalSecret, SealedSecret) nor declared external`
+          ? `Secret ${ref[nameKey]} is neither in the chart (ExternalSecret, SealedSecret) nor declared external`
           : `ConfigMap ${ref[nameKey]} does not exist`);
         return;
       }
@@ -314,7 +297,7 @@ function configReferences(idx: Index, options: CheckOptions, report: Report) {
 }
 
 function kedaAuth(idx: Index, options: CheckOptions, report: Report) {
-  for (const scaler of [...idx.of('ScaledObject'), ...idx.of('ScaledJob')]) {
+  for (const scaler of idx.of('ScaledObject')) {
     arr(scaler.spec?.triggers).forEach((tr, i) => {
       const ref = tr?.authenticationRef;
       if (!isObj(ref)) return;
@@ -380,18 +363,16 @@ function routes(idx: Index, report: Report) {
     });
   }
   for (const vs of idx.of('VirtualService')) {
-    for (const proto of ['http', 'tcp', 'tls']) {
-      arr(vs.spec?.[proto]).forEach((r, i) => arr(r?.route).forEach((d, j) => {
-        const dest = d?.destination;
-        const name = clusterServiceName(dest?.host);
-        const field = join('spec', proto, i, 'route', j, 'destination');
-        if (name === undefined) return;
-        const svc = idx.get('Service', name);
-        if (!svc) report(vs, join(field, 'host'), `Service ${name} does not exist`);
-        else if (dest.port?.number !== undefined && !servicePort(svc, { number: dest.port.number })) {
-          report(vs, join(field, 'port', 'number'), `Service ${name} has no port ${dest.port.number}`);
-        }
-      }));
-    }
+    arr(vs.spec?.http).forEach((r, i) => arr(r?.route).forEach((d, j) => {
+      const dest = d?.destination;
+      const name = clusterServiceName(dest?.host);
+      const field = join('spec.http', i, 'route', j, 'destination');
+      if (name === undefined) return;
+      const svc = idx.get('Service', name);
+      if (!svc) report(vs, join(field, 'host'), `Service ${name} does not exist`);
+      else if (dest.port?.number !== undefined && !servicePort(svc, { number: dest.port.number })) {
+        report(vs, join(field, 'port', 'number'), `Service ${name} has no port ${dest.port.number}`);
+      }
+    }));
   }
 }
