@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listTemplateFiles, loadTemplates } from '../../src/load-templates.js';
 import type { Templates } from '../../src/render.js';
+import { CHART_VALUES, type ValuesModel } from '../../src/values/model.js';
 
 export type Edit =
   /** Today's text `now` reads `then` in the older release; `now` occurs exactly once in the set. */
@@ -23,16 +24,6 @@ export type Edit =
 
 /** What 0.0.9 differs by, and which upgrade scenario each difference serves. */
 export const OLDER_RELEASE_EDITS: Edit[] = [
-  {
-    change: 'a values line both the user and the template change (conflict, or an identical change)',
-    now: '\nrevisionHistoryLimit: 5\n',
-    then: '\nrevisionHistoryLimit: 10\n',
-  },
-  {
-    change: 'a template change away from the user\'s edit (clean merge)',
-    now: '\n## @param logLevel Log level passed to the app as LOG_LEVEL\n',
-    then: '\n## @param logLevel Log level of the app\n',
-  },
   {
     change: 'a changed line in a file the user did not edit (update; CRLF and file mode kept)',
     now: '# Zero downtime: start new pods before any old pod stops.\n',
@@ -49,6 +40,20 @@ export const OLDER_RELEASE_EDITS: Edit[] = [
     when: 'pdb',
   },
 ];
+
+/**
+ * 0.0.9's values model: today's with the two differences the upgrade scenarios need — a values
+ * line both the user and the template change (a conflict, or an identical change), and a template
+ * change away from the user's edit (a clean merge).
+ */
+export const OLDER_RELEASE_VALUES: ValuesModel = {
+  ...CHART_VALUES,
+  values: CHART_VALUES.values.map((value) => {
+    if (value.key === 'revisionHistoryLimit') return { ...value, default: 10 };
+    if (value.key === 'logLevel') return { ...value, doc: 'Log level of the app' };
+    return value;
+  }),
+};
 
 /** Applies `edits` to the template directory `dir`, in place. */
 export function applyEdits(dir: string, edits: Edit[]): void {

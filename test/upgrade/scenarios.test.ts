@@ -16,13 +16,12 @@ import { checkObjects, formatFindings } from '../support/checks/index.js';
 import { loadTemplates } from '../../src/load-templates.js';
 import { withMetadata } from '../../src/metadata.js';
 import { render } from '../../src/render.js';
-import { CHART_VALUES, type ValuesModel } from '../../src/values/model.js';
 import type { Answers } from '../../src/types.js';
 import { upgradeProject, type UpgradeOptions, type UpgradeResult } from '../../src/upgrade/command.js';
 import { buildView } from '../../src/view.js';
 import { recoverInterrupted, writeNewProject } from '../../src/write.js';
 import { helmBinaries, runHelm, type HelmBinary } from '../support/helm.js';
-import { olderReleaseTemplates } from '../support/older-release.js';
+import { OLDER_RELEASE_VALUES, olderReleaseTemplates } from '../support/older-release.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(REPO, 'bin/create-k8s-app.cjs');
@@ -50,15 +49,6 @@ function answersFor(flags: Flags): Promise<Answers> {
   return resolveAnswers({ flags: { name: 'demo', ...flags }, preset: null, facts: { originUrl: null, repoPath: null }, ask: null, yes: true });
 }
 
-/** 0.0.9's values: the two values.yaml differences listed in the fixture's README. */
-const OLD_VALUES: ValuesModel = {
-  ...CHART_VALUES,
-  values: CHART_VALUES.values.map((value) => {
-    if (value.key === 'revisionHistoryLimit') return { ...value, default: 10 };
-    if (value.key === 'logLevel') return { ...value, doc: 'Log level of the app' };
-    return value;
-  }),
-};
 
 /**
  * 0.0.9's output. render() knows only today's file list, so the file-set differences of the
@@ -70,7 +60,7 @@ function renderOld(answers: Answers): Map<string, string> {
   const known = new Set(NEW_TEMPLATES.keys());
   const templates = new Map(OLD_TEMPLATES);
   for (const name of known) if (!templates.has(name)) templates.set(name, () => ABSENT);
-  const files = render(answers, templates, OLD, OLD_VALUES);
+  const files = render(answers, templates, OLD, OLDER_RELEASE_VALUES);
   for (const [path, text] of files) if (text.includes(ABSENT)) files.delete(path);
   const view = buildView(answers, OLD);
   for (const [name, template] of OLD_TEMPLATES) {
