@@ -2,9 +2,12 @@
 // the golden files (update them with `npx vitest run test/render.test.ts -u` after a deliberate
 // template change, and review the diff).
 import { describe, expect, it } from 'vitest';
+import { listTemplateFiles } from '../src/load-templates.js';
 import { loadPreset } from '../src/preset.js';
-import { render } from '../src/render.js';
-import { answersFor, builtin } from './support/project.js';
+import { render, type Templates } from '../src/render.js';
+import { SECRET_SOURCES } from '../src/types.js';
+import { everyCombination } from './support/combinations.js';
+import { answersFor, builtin, TEMPLATES_DIR } from './support/project.js';
 
 const GOLDEN = ['web-app', 'queue-worker'];
 
@@ -41,5 +44,24 @@ describe('render', () => {
     for (const [path, content] of plan) {
       await expect(content).toMatchFileSnapshot(`__golden__/${preset}/${path}`);
     }
+  });
+
+  it('renders every template under templates/ for at least one accepted combination', async () => {
+    // A template the render table does not name is silently never rendered; this catches it.
+    const used = new Set<string>();
+    const recording: Templates = new Map(
+      [...builtin()].map(([name, fn]) => [name, (context: object) => (used.add(name), fn(context))]),
+    );
+    const { accepted } = everyCombination();
+    const secretChoices = [null, ...SECRET_SOURCES];
+    for (const [i, { id: _id, ...combination }] of accepted.entries()) {
+      // The secret sources are a dimension of their own: take them in turn.
+      const secrets = secretChoices[i % secretChoices.length];
+      const answers = await answersFor({ ...combination, name: 'cover', 'secret-keys': secrets ? ['TOKEN'] : [], secrets });
+      render(answers, recording, '1.2.3');
+    }
+    const templates = listTemplateFiles(TEMPLATES_DIR).map((file) => file.replace(/\.hbs$/, ''));
+    expect(templates.length).toBeGreaterThan(20);
+    expect(templates.filter((t) => !used.has(t))).toEqual([]);
   });
 });
