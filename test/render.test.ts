@@ -2,6 +2,8 @@
 // the golden files (update them with `npx vitest run test/render.test.ts -u` after a deliberate
 // template change, and review the diff).
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { TRIGGERS } from '../src/keda-triggers.js';
 import { listTemplateFiles } from '../src/load-templates.js';
 import { loadPreset } from '../src/preset.js';
 import { render, type Templates } from '../src/render.js';
@@ -64,4 +66,29 @@ describe('render', () => {
     expect(templates.length).toBeGreaterThan(20);
     expect(templates.filter((t) => !used.has(t))).toEqual([]);
   });
+
+  it.each(TRIGGERS.flatMap((t) => [['worker', t.name], ['api', t.name]] as const))(
+    '%s with KEDA %s: values.yaml holds the settings of src/keda-triggers.ts, and the ScaledObject reads them',
+    async (type, name) => {
+      const spec = TRIGGERS.find((t) => t.name === name)!;
+      const answers = await answersFor({ name: 'tbl', type, scaling: 'keda', 'keda-trigger': name });
+      const plan = render(answers, builtin(), '1.2.3');
+      const valuesText = plan.get('chart/values.yaml')!;
+      const values = parse(valuesText).keda[spec.valuesKey];
+      const app = { name: 'tbl', isWorker: type === 'worker' };
+      const scaledObject = plan.get('chart/templates/scaledobject.yaml')!;
+      expect(scaledObject).toContain(`    - type: ${spec.type}\n`);
+      for (const field of spec.metadata) {
+        if ('fixed' in field) {
+          expect(scaledObject).toContain(`        ${field.field}: ${field.fixed}\n`);
+          continue;
+        }
+        expect(values[field.key], field.key).toEqual(parse(field.default(app)));
+        expect(valuesText).toContain(`## @param keda.${spec.valuesKey}.${field.key} ${field.doc}\n`);
+        expect(scaledObject).toContain(`        ${field.field}: {{ .Values.keda.${spec.valuesKey}.${field.key} | quote }}\n`);
+      }
+      expect(Object.keys(values).sort()).toEqual(spec.metadata.flatMap((m) => ('fixed' in m ? [] : [m.key])).sort());
+      expect(plan.has('chart/templates/triggerauthentication.yaml')).toBe(spec.auth !== null);
+    },
+  );
 });
