@@ -1,6 +1,8 @@
 // render is pure: the same answers give the same bytes, and the output is what reviewers see in
 // the golden files (update them with `npx vitest run test/render.test.ts -u` after a deliberate
 // template change, and review the diff).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { TRIGGERS } from '../src/keda-triggers.js';
@@ -60,7 +62,8 @@ describe('render', () => {
       // The secret sources are a dimension of their own: take them in turn.
       const secrets = secretChoices[i % secretChoices.length];
       const answers = await answersFor({ ...combination, name: 'cover', 'secret-keys': secrets ? ['TOKEN'] : [], secrets });
-      render(answers, recording, '1.2.3');
+      const plan = render(answers, recording, '1.2.3');
+      for (const [path, content] of plan) expect(content, path).not.toContain('<CHARTNAME>');
     }
     const templates = listTemplateFiles(TEMPLATES_DIR).map((file) => file.replace(/\.hbs$/, ''));
     expect(templates.length).toBeGreaterThan(20);
@@ -91,4 +94,18 @@ describe('render', () => {
       expect(plan.has('chart/templates/triggerauthentication.yaml')).toBe(spec.auth !== null);
     },
   );
+
+  it('writes Helm code with no Handlebars inside a Helm expression', () => {
+    const offending: string[] = [];
+    for (const file of listTemplateFiles(TEMPLATES_DIR)) {
+      // Raw blocks are literal Helm: Handlebars cannot reach inside them.
+      const source = readFileSync(join(TEMPLATES_DIR, file), 'utf8')
+        .replace(/\{\{\{\{helm\}\}\}\}[^]*?\{\{\{\{\/helm\}\}\}\}/g, (raw) => raw.replace(/[^\n]/g, ''));
+      source.split('\n').forEach((line, i) => {
+        // an escaped Helm expression \{{ … }} holding an unescaped {{
+        if (/\\\{\{(?:(?!\}\}).)*(?<!\\)\{\{/.test(line)) offending.push(`${file}:${i + 1}: ${line.trim()}`);
+      });
+    }
+    expect(offending).toEqual([]);
+  });
 });
