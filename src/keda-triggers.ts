@@ -18,8 +18,11 @@ export type TriggerField =
 export type TriggerAuth =
   /** KEDA reads credentials from the Secret named by `keda.auth.secretName`, one key per parameter */
   | { secretParameters: readonly string[] }
-  /** KEDA uses the workload's cloud identity; `note` is the comment written above it */
-  | { podIdentity: string; note: readonly string[] };
+  /**
+   * KEDA uses the workload's cloud identity: `note` is the comment written above it in the
+   * TriggerAuthentication, `setup` the step the project README asks for
+   */
+  | { podIdentity: string; note: readonly string[]; setup: string };
 
 export interface TriggerSpec {
   /** the `--keda-trigger` value */
@@ -85,6 +88,7 @@ export const TRIGGERS = [
         "KEDA reads the queue with the workload's own IAM role (IRSA): annotate the ServiceAccount",
         'with eks.amazonaws.com/role-arn (serviceAccount.annotations in values).',
       ],
+      setup: "KEDA reads the SQS queue with the pods' IAM role: set `serviceAccount.annotations` to `eks.amazonaws.com/role-arn: <role ARN>` (IRSA).",
     },
   },
   {

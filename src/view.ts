@@ -49,6 +49,7 @@ function kedaTriggerView(spec: TriggerSpec, app: { name: string; isWorker: boole
     secretParameters: spec.auth && 'secretParameters' in spec.auth ? spec.auth.secretParameters : [],
     podIdentity: spec.auth && 'podIdentity' in spec.auth ? spec.auth.podIdentity : null,
     podIdentityNote: spec.auth && 'podIdentity' in spec.auth ? spec.auth.note : [],
+    podIdentitySetup: spec.auth && 'podIdentity' in spec.auth ? spec.auth.setup : null,
     brokerPort: spec.brokerPort,
     brokerCidr: spec.brokerCidr ?? '10.0.0.0/8',
   };
