@@ -122,7 +122,6 @@ export function buildView(a: Answers, version: string) {
     isCron,
     hasService,
     hasProbes: !isCron,
-    probeKinds: isCron ? [] : ['startup', 'liveness', 'readiness'],
     usesIngress,
     port: a.port,
     portName: isGrpc ? 'grpc' : isWorker ? 'metrics' : 'http',
@@ -149,7 +148,6 @@ export function buildView(a: Answers, version: string) {
     trigger,
     /** the trigger's row of src/keda-triggers.ts, as the templates read it; null without KEDA */
     kedaTrigger,
-    triggerType: trigger ? triggerSpec(trigger).type : trigger,
     kafka: trigger === 'kafka',
     rabbitmq: trigger === 'rabbitmq',
     awsSqs: trigger === 'aws-sqs',
