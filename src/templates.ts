@@ -17,7 +17,8 @@ export const CHART_NAME_PLACEHOLDER = '<CHARTNAME>';
 
 /** `{{{{helm}}}}` / `{{#helm}}`: the block's text with the chart name put in. */
 function helm(this: { name: string }, options: HelperOptions): string {
-  return options.fn(this).replaceAll(CHART_NAME_PLACEHOLDER, this.name);
+  // A function, so no `$&`-style pattern in a name is ever expanded.
+  return options.fn(this).replaceAll(CHART_NAME_PLACEHOLDER, () => this.name);
 }
 
 export const HELPERS: Record<string, HelperDelegate> = {
