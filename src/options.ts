@@ -3,6 +3,8 @@ import {
   APP_TYPES, KEDA_TRIGGERS, SCALINGS, SECRET_SOURCES, SECURITY_LEVELS, STRATEGIES, TRAFFIC_ROUTERS,
   type AnswerKey, type Answers, type AppType,
 } from './types.js';
+import { TRIGGERS } from './keda-triggers.js';
+import { ROUTERS } from './traffic.js';
 import {
   checkEnvs, checkHost, checkImage, checkName, checkPort, checkRepoPath, checkRepoUrl, checkSecretKeys,
 } from './validate.js';
@@ -22,6 +24,8 @@ export interface OptionSpec {
   kind: 'string' | 'enum' | 'list' | 'int' | 'bool';
   arg?: string;
   choices?: readonly string[];
+  /** a line per choice, shown beside it in the prompt */
+  hints?: Readonly<Record<string, string>>;
   help: string;
   /** absent: a flag only, never asked */
   prompt?: string;
@@ -67,7 +71,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     key: 'keda-trigger', kind: 'enum', arg: '<t>', choices: KEDA_TRIGGERS,
-    help: 'kafka | rabbitmq | aws-sqs | prometheus | cron | redis (with keda; default kafka for worker, prometheus otherwise)',
+    hints: Object.fromEntries(TRIGGERS.map((t) => [t.name, t.hint])),
+    help: `${KEDA_TRIGGERS.join(' | ')} (with keda; default kafka for worker, prometheus otherwise)`,
     prompt: 'KEDA trigger', applies: (a) => a.scaling === 'keda',
     defaultValue: (a) => (a.scaling !== 'keda' ? null : a.type === 'worker' ? 'kafka' : 'prometheus'),
   },
@@ -78,7 +83,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   {
     key: 'traffic', kind: 'enum', arg: '<r>', choices: TRAFFIC_ROUTERS,
-    help: 'none | nginx | istio | alb | gateway-api (with canary; default nginx, none for worker)',
+    hints: Object.fromEntries(ROUTERS.map((r) => [r.name, r.hint])),
+    help: `${TRAFFIC_ROUTERS.join(' | ')} (with canary; default nginx, none for worker)`,
     prompt: 'Canary traffic routing', applies: (a) => a.strategy === 'canary' && a.type !== 'worker',
     defaultValue: (a) => (a.strategy === 'canary' && a.type !== 'worker' ? 'nginx' : 'none'),
   },

@@ -53,7 +53,7 @@ export function makeAsk(fns: PromptFns = { input, select }, context?: Parameters
         {
           message: option.prompt!,
           default: list.includes(String(fallback)) ? String(fallback) : list[0],
-          choices: list.map((value) => ({ value, name: value, description: CHOICE_HINTS[value] })),
+          choices: list.map((value) => ({ value, name: value, description: option.hints?.[value] ?? CHOICE_HINTS[value] })),
         },
         context,
       );

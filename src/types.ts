@@ -1,16 +1,18 @@
+// KEDA triggers and traffic routers are tables of their own: src/keda-triggers.ts, src/traffic.ts.
+import type { KedaTrigger } from './keda-triggers.js';
+import type { Traffic } from './traffic.js';
+
+export { KEDA_TRIGGERS, type KedaTrigger } from './keda-triggers.js';
+export { TRAFFIC_ROUTERS, type Traffic } from './traffic.js';
 export const APP_TYPES = ['web', 'api', 'grpc', 'worker', 'cron'] as const;
 export const SCALINGS = ['none', 'hpa', 'keda'] as const;
-export const KEDA_TRIGGERS = ['kafka', 'rabbitmq', 'aws-sqs', 'prometheus', 'cron', 'redis'] as const;
 export const STRATEGIES = ['rolling', 'blue-green', 'canary'] as const;
-export const TRAFFIC_ROUTERS = ['none', 'nginx', 'istio', 'alb', 'gateway-api'] as const;
 export const SECURITY_LEVELS = ['baseline', 'restricted'] as const;
 export const SECRET_SOURCES = ['external', 'sealed', 'existing'] as const;
 
 export type AppType = (typeof APP_TYPES)[number];
 export type Scaling = (typeof SCALINGS)[number];
-export type KedaTrigger = (typeof KEDA_TRIGGERS)[number];
 export type Strategy = (typeof STRATEGIES)[number];
-export type Traffic = (typeof TRAFFIC_ROUTERS)[number];
 export type Security = (typeof SECURITY_LEVELS)[number];
 export type SecretSource = (typeof SECRET_SOURCES)[number];
 

@@ -1,6 +1,8 @@
 // Everything the templates need, derived from the answers in one place so templates hold layout
 // and no logic beyond `if`.
 import { parseImage } from './validate.js';
+import { triggerSpec, type TriggerSpec } from './keda-triggers.js';
+import { routerSpec, type RouterSpec } from './traffic.js';
 import type { Answers } from './types.js';
 
 export interface EnvView {
@@ -28,10 +30,41 @@ const SIZES: Record<'small' | 'medium', SizeView> = {
   medium: { cpuRequest: '250m', memoryRequest: '256Mi', cpuLimit: '1000m', memoryLimit: '512Mi' },
 };
 
-/** Ports a worker connects to for its queue; the prometheus and cron triggers are read by KEDA, not the app. */
-const BROKER_PORTS: Record<string, number | null> = {
-  kafka: 9092, rabbitmq: 5672, redis: 6379, 'aws-sqs': 443, prometheus: null, cron: null,
-};
+/** The trigger as the ScaledObject, the TriggerAuthentication and values.yaml use it. */
+function kedaTriggerView(spec: TriggerSpec, app: { name: string; isWorker: boolean }) {
+  const values = `keda.${spec.valuesKey}`;
+  return {
+    name: spec.name,
+    type: spec.type,
+    valuesKey: spec.valuesKey,
+    docs: spec.docs,
+    /** `metadata:` of the ScaledObject's trigger: each field and the Helm text of its value */
+    metadata: spec.metadata.map((m) => ({
+      field: m.field,
+      value: 'fixed' in m ? m.fixed : `{{ .Values.${values}.${m.key} | quote }}`,
+    })),
+    /** the values under `keda.<valuesKey>`: key, `## @param` text, default as YAML */
+    settings: spec.metadata.flatMap((m) => ('fixed' in m ? [] : [{ key: m.key, doc: m.doc, default: m.default(app) }])),
+    needsAuth: spec.auth !== null,
+    secretParameters: spec.auth && 'secretParameters' in spec.auth ? spec.auth.secretParameters : [],
+    podIdentity: spec.auth && 'podIdentity' in spec.auth ? spec.auth.podIdentity : null,
+    podIdentityNote: spec.auth && 'podIdentity' in spec.auth ? spec.auth.note : [],
+    podIdentitySetup: spec.auth && 'podIdentity' in spec.auth ? spec.auth.setup : null,
+    brokerPort: spec.brokerPort,
+    brokerCidr: spec.brokerCidr ?? '10.0.0.0/8',
+  };
+}
+
+function trafficRouterView(spec: RouterSpec, app: { name: string; isGrpc: boolean }) {
+  return {
+    name: spec.name,
+    docs: spec.docs,
+    ingressClass: spec.ingressClass,
+    controllerNamespace: spec.controllerNamespace,
+    gatewayLabel: spec.gatewayLabel,
+    ignoreDifferences: spec.ignoreDifferences(app),
+  };
+}
 
 export function productionEnv(envs: string[]): string {
   return envs.find((e) => e === 'prod' || e === 'production') ?? envs[envs.length - 1];
@@ -53,9 +86,10 @@ export function buildView(a: Answers, version: string) {
   const isRollout = a.strategy !== 'rolling';
   const canary = a.strategy === 'canary';
   const traffic = canary ? a.traffic : 'none';
+  const router = routerSpec(traffic);
   const autoscaled = a.scaling !== 'none';
-  // istio and gateway-api route north-south traffic themselves; the others sit behind an Ingress.
-  const usesIngress = hasService && traffic !== 'istio' && traffic !== 'gateway-api';
+  // Routers with a route object of their own (istio, gateway-api) take north-south traffic themselves.
+  const usesIngress = hasService && router.ingress;
   const monitoring = a.monitoring;
   const metricsPortSeparate = isGrpc || isWorker;
   const envs: EnvView[] = a.envs.map((name) => {
@@ -73,6 +107,7 @@ export function buildView(a: Answers, version: string) {
     };
   });
   const trigger = a['keda-trigger'];
+  const kedaTrigger = a.scaling === 'keda' && trigger ? kedaTriggerView(triggerSpec(trigger), { name: a.name, isWorker }) : null;
   return {
     version,
     name: a.name,
@@ -87,7 +122,6 @@ export function buildView(a: Answers, version: string) {
     isCron,
     hasService,
     hasProbes: !isCron,
-    probeKinds: isCron ? [] : ['startup', 'liveness', 'readiness'],
     usesIngress,
     port: a.port,
     portName: isGrpc ? 'grpc' : isWorker ? 'metrics' : 'http',
@@ -106,20 +140,22 @@ export function buildView(a: Answers, version: string) {
     istio: traffic === 'istio',
     alb: traffic === 'alb',
     gatewayApi: traffic === 'gateway-api',
-    ingressClass: traffic === 'alb' ? 'alb' : 'nginx',
+    ingressClass: router.ingressClass,
+    trafficRouter: trafficRouterView(router, { name: a.name, isGrpc }),
     hpa: a.scaling === 'hpa',
     keda: a.scaling === 'keda',
     autoscaled,
     trigger,
-    triggerType: trigger === 'aws-sqs' ? 'aws-sqs-queue' : trigger,
+    /** the trigger's row of src/keda-triggers.ts, as the templates read it; null without KEDA */
+    kedaTrigger,
     kafka: trigger === 'kafka',
     rabbitmq: trigger === 'rabbitmq',
     awsSqs: trigger === 'aws-sqs',
     prometheusTrigger: trigger === 'prometheus',
     cronTrigger: trigger === 'cron',
     redis: trigger === 'redis',
-    triggerNeedsAuth: trigger === 'kafka' || trigger === 'rabbitmq' || trigger === 'redis' || trigger === 'aws-sqs',
-    brokerPort: isWorker && trigger ? BROKER_PORTS[trigger] : null,
+    triggerNeedsAuth: trigger ? triggerSpec(trigger).auth !== null : false,
+    brokerPort: isWorker && trigger ? triggerSpec(trigger).brokerPort : null,
     restricted: a.security === 'restricted',
     security: a.security,
     monitoring,

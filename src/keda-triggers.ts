@@ -1,0 +1,141 @@
+// Every KEDA trigger the generator offers, one row each. The option list, `--help`, the prompt,
+// the view (and through it the ScaledObject, the TriggerAuthentication, values and the READMEs)
+// read this table, so a new trigger is one row here plus its line in the README.
+
+/** What the templates need to know about the app to fill in a default. */
+export interface TriggerContext {
+  name: string;
+  isWorker: boolean;
+}
+
+/** One entry of the trigger's `metadata` in the ScaledObject. */
+export type TriggerField =
+  /** a constant the chart does not expose */
+  | { field: string; fixed: string }
+  /** read from `keda.<valuesKey>.<key>` in values.yaml; `default` is written there as YAML */
+  | { field: string; key: string; doc: string; default: (app: TriggerContext) => string };
+
+export type TriggerAuth =
+  /** KEDA reads credentials from the Secret named by `keda.auth.secretName`, one key per parameter */
+  | { secretParameters: readonly string[] }
+  /**
+   * KEDA uses the workload's cloud identity: `note` is the comment written above it in the
+   * TriggerAuthentication, `setup` the step the project README asks for
+   */
+  | { podIdentity: string; note: readonly string[]; setup: string };
+
+export interface TriggerSpec {
+  /** the `--keda-trigger` value */
+  name: string;
+  /** the trigger type as KEDA names it */
+  type: string;
+  /** the key under `keda:` in values.yaml */
+  valuesKey: string;
+  /** one line for prompts and `--help` */
+  hint: string;
+  /** the scaler's page in the KEDA documentation */
+  docs: string;
+  /** the port a worker opens to its broker (NetworkPolicy egress), or null when only KEDA reads the source */
+  brokerPort: number | null;
+  /** the egress CIDR the NetworkPolicy allows to the broker */
+  brokerCidr?: string;
+  metadata: readonly TriggerField[];
+  auth: TriggerAuth | null;
+}
+
+const quoted = (app: TriggerContext) => JSON.stringify(app.name);
+
+export const TRIGGERS = [
+  {
+    name: 'kafka', type: 'kafka', valuesKey: 'kafka',
+    hint: 'Kafka consumer-group lag', docs: 'https://keda.sh/docs/latest/scalers/apache-kafka/',
+    brokerPort: 9092,
+    metadata: [
+      { field: 'bootstrapServers', key: 'bootstrapServers', doc: 'Kafka brokers', default: () => 'kafka-bootstrap.kafka.svc:9092' },
+      { field: 'consumerGroup', key: 'consumerGroup', doc: 'Consumer group whose lag is measured', default: quoted },
+      { field: 'topic', key: 'topic', doc: 'Topic consumed', default: quoted },
+      { field: 'lagThreshold', key: 'lagThreshold', doc: 'Lag per pod that triggers scaling', default: () => '50' },
+    ],
+    auth: { secretParameters: ['sasl', 'username', 'password'] },
+  },
+  {
+    name: 'rabbitmq', type: 'rabbitmq', valuesKey: 'rabbitmq',
+    hint: 'RabbitMQ queue length', docs: 'https://keda.sh/docs/latest/scalers/rabbitmq-queue/',
+    brokerPort: 5672,
+    metadata: [
+      { field: 'protocol', fixed: 'amqp' },
+      { field: 'mode', fixed: 'QueueLength' },
+      { field: 'queueName', key: 'queueName', doc: 'Queue consumed', default: quoted },
+      { field: 'value', key: 'queueLength', doc: 'Messages per pod that trigger scaling', default: () => '20' },
+    ],
+    auth: { secretParameters: ['host'] },
+  },
+  {
+    name: 'aws-sqs', type: 'aws-sqs-queue', valuesKey: 'awsSqs',
+    hint: 'AWS SQS queue length (IAM role of the workload)', docs: 'https://keda.sh/docs/latest/scalers/aws-sqs/',
+    brokerPort: 443, brokerCidr: '0.0.0.0/0',
+    metadata: [
+      {
+        field: 'queueURL', key: 'queueURL', doc: 'SQS queue URL',
+        default: (app) => JSON.stringify(`https://sqs.us-east-1.amazonaws.com/123456789012/${app.name}`),
+      },
+      { field: 'awsRegion', key: 'awsRegion', doc: 'AWS region of the queue', default: () => 'us-east-1' },
+      { field: 'queueLength', key: 'queueLength', doc: 'Messages per pod that trigger scaling', default: () => '5' },
+    ],
+    auth: {
+      podIdentity: 'aws',
+      note: [
+        "KEDA reads the queue with the workload's own IAM role (IRSA): annotate the ServiceAccount",
+        'with eks.amazonaws.com/role-arn (serviceAccount.annotations in values).',
+      ],
+      setup: "KEDA reads the SQS queue with the pods' IAM role: set `serviceAccount.annotations` to `eks.amazonaws.com/role-arn: <role ARN>` (IRSA).",
+    },
+  },
+  {
+    name: 'prometheus', type: 'prometheus', valuesKey: 'prometheus',
+    hint: 'a Prometheus query (request rate, queue depth)', docs: 'https://keda.sh/docs/latest/scalers/prometheus/',
+    brokerPort: null,
+    metadata: [
+      { field: 'serverAddress', key: 'serverAddress', doc: 'Prometheus URL', default: () => 'http://prometheus-operated.monitoring.svc:9090' },
+      {
+        field: 'query', key: 'query', doc: 'Query whose value drives scaling',
+        default: (app) => JSON.stringify(app.isWorker
+          ? `sum(jobs_queue_depth{job="${app.name}"})`
+          : `sum(rate(http_requests_total{service="${app.name}"}[2m]))`),
+      },
+      { field: 'threshold', key: 'threshold', doc: 'Query value per pod that triggers scaling', default: () => '100' },
+    ],
+    auth: null,
+  },
+  {
+    name: 'cron', type: 'cron', valuesKey: 'cron',
+    hint: 'a busy window on a schedule', docs: 'https://keda.sh/docs/latest/scalers/cron/',
+    brokerPort: null,
+    metadata: [
+      { field: 'timezone', key: 'timezone', doc: 'IANA time zone of the schedule', default: () => 'Etc/UTC' },
+      { field: 'start', key: 'start', doc: 'Cron expression: when the busy window starts', default: () => '0 8 * * 1-5' },
+      { field: 'end', key: 'end', doc: 'Cron expression: when it ends', default: () => '0 20 * * 1-5' },
+      { field: 'desiredReplicas', key: 'desiredReplicas', doc: 'Pods during the window', default: () => '3' },
+    ],
+    auth: null,
+  },
+  {
+    name: 'redis', type: 'redis', valuesKey: 'redis',
+    hint: 'Redis list length', docs: 'https://keda.sh/docs/latest/scalers/redis-lists/',
+    brokerPort: 6379,
+    metadata: [
+      { field: 'address', key: 'address', doc: 'Redis host:port', default: () => 'redis-master.redis.svc:6379' },
+      { field: 'listName', key: 'listName', doc: 'List consumed', default: quoted },
+      { field: 'listLength', key: 'listLength', doc: 'Items per pod that trigger scaling', default: () => '20' },
+    ],
+    auth: { secretParameters: ['password'] },
+  },
+] as const satisfies readonly TriggerSpec[];
+
+export type KedaTrigger = (typeof TRIGGERS)[number]['name'];
+
+export const KEDA_TRIGGERS = TRIGGERS.map((t) => t.name) as [KedaTrigger, ...KedaTrigger[]];
+
+export function triggerSpec(name: KedaTrigger): TriggerSpec {
+  return TRIGGERS.find((t) => t.name === name)!;
+}
