@@ -3,7 +3,8 @@
 // defaults and choices; a bad value asked again; Ctrl-C; and what the answers make on disk.
 // @inquirer/testing/vitest must be imported first: it hands the prompts its screen.
 import { screen } from '@inquirer/testing/vitest';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -226,5 +227,36 @@ describe('Ctrl-C', () => {
     expect(r.code).toBe(130);
     expect(r.output).toBe('error: interrupted; nothing was written');
     expect(readdirSync(cwd)).toEqual([]);
+  });
+});
+
+describe('the name given at the prompt decides the target', () => {
+  it('a taken directory is refused before the other questions', async () => {
+    const cwd = freshDir();
+    mkdirSync(join(cwd, 'taken'));
+    writeFileSync(join(cwd, 'taken', 'notes.txt'), 'mine');
+    const r = await converse(['--no-lint'], cwd, { [NAME]: 'taken' });
+    expect(r.code).toBe(2);
+    expect(r.output).toMatch(/^error: .*taken is not empty\nhint: /);
+    expect(messages(r.asked)).toEqual([NAME]);
+  });
+
+  it('in a git repository, the recorded path and the ApplicationSet point at the new chart', async () => {
+    const repo = freshDir();
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
+    git('init', '-q');
+    git('remote', 'add', 'origin', 'https://github.com/acme/platform.git');
+    const cwd = join(repo, 'apps');
+    mkdirSync(cwd);
+    const r = await converse(['--no-lint'], cwd, { [NAME]: 'shop' });
+    expect(r.code, r.output).toBe(0);
+    // The defaults offered come from where the project goes, too.
+    expect(byMessage(r.asked, REPO)?.default).toBe('https://github.com/acme/platform.git');
+    const project = join(cwd, 'shop');
+    expect(recorded(project)).toMatchObject({ 'repo-url': 'https://github.com/acme/platform.git', 'repo-path': 'apps/shop' });
+    const appSet = parse(readFileSync(join(project, 'argocd', 'applicationset.yaml'), 'utf8'));
+    const { path } = appSet.spec.template.spec.source;
+    expect(path).toBe('apps/shop/chart');
+    expect(existsSync(join(repo, path, 'Chart.yaml'))).toBe(true);
   });
 });
