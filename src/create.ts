@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { resolveAnswers, resolveName, type Ask } from './answers.js';
-import type { ParsedArgs } from './args.js';
+import type { CreateArgs } from './args.js';
 import { builtinTemplates } from './builtin.js';
 import { Failure, UsageError } from './errors.js';
 import { gatherFacts } from './facts.js';
@@ -37,21 +37,16 @@ function refuseNonEmpty(dir: string, force: boolean): boolean {
   throw new UsageError(`${printable(dir, Infinity)} is not empty`, hint);
 }
 
-export async function create(args: ParsedArgs, io: Io): Promise<number> {
-  if (args.positionals.length > 1) throw new UsageError(`expected one directory, got ${args.positionals.length}: ${args.positionals.map((p) => printable(p)).join(' ')}`);
-  if (args.check || args.set.length > 0 || args.restore.length > 0)
-    throw new UsageError('--check, --set and --restore belong to the upgrade command', 'run create-k8s-app upgrade --help');
-
+export async function create(args: CreateArgs, io: Io): Promise<number> {
   // Lazily: presets are YAML, and the YAML library is not worth loading for a run without one.
   const preset = args.preset ? (await import('./preset.js')).loadPreset(args.preset) : null;
   const ask = !args.yes && io.interactive ? askLazily(io) : null;
-  const directory: string | undefined = args.positionals[0];
 
   // The name first: the target follows from it, and the defaults (repository URL, path in it)
   // from what lies around the target, so nothing is looked up for a guess.
   const input = { flags: args.answers, preset, ask, yes: args.yes };
-  const name = await resolveName(input, directory === undefined ? undefined : basename(resolve(io.cwd, directory)));
-  const target = resolve(io.cwd, directory ?? name);
+  const name = await resolveName(input, args.directory === undefined ? undefined : basename(resolve(io.cwd, args.directory)));
+  const target = resolve(io.cwd, args.directory ?? name);
   // Before the other questions, so a taken directory is refused before they are answered.
   refuseNonEmpty(target, args.force);
   const answers: Answers = await resolveAnswers({ ...input, flags: { ...args.answers, name }, facts: gatherFacts(target) });

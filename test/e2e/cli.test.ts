@@ -174,6 +174,31 @@ describe('bad input: one line, exit 2, nothing written', () => {
   });
 });
 
+describe('each command takes its own flags', () => {
+  it.each([
+    [['demo', '--check'], '--check belongs to the upgrade command, not create', 'upgrade --help'],
+    [['demo', '--set', 'type=api', '--yes'], '--set belongs to the upgrade command, not create', 'upgrade --help'],
+    [['demo', '--restore=README.md', '--yes'], '--restore belongs to the upgrade command, not create', 'upgrade --help'],
+    [['upgrade', '--strategy', 'canary'], '--strategy belongs to the create command, not upgrade', '--set strategy=<value>'],
+    [['upgrade', '--no-monitoring'], '--no-monitoring belongs to the create command, not upgrade', '--set monitoring=<value>'],
+    [['upgrade', '--preset', 'api'], '--preset belongs to the create command, not upgrade', '--set key=value'],
+    [['upgrade', '--force'], '--force belongs to the create command, not upgrade', 'create-k8s-app --help'],
+    [['presets', '-y'], '-y belongs to the create and upgrade commands, not presets', '--help'],
+    [['upgrade', '--bogus'], 'unknown option --bogus', 'upgrade --help'],
+    [['presets', 'extra'], 'presets takes no arguments, got extra', '--help'],
+    [['demo', 'other', '--yes'], 'expected one directory, got 2: demo other', ''],
+    [['demo', '--name', '--yes'], "option --name needs a value; to give one that starts with '-', write --name=<value>", '--help'],
+    [['demo', '--yes=no'], 'option --yes does not take a value', '--help'],
+  ])('%j', (args, message, hint) => {
+    const r = runCli(args, { cwd });
+    expectUsageError(r);
+    const [error, hintLine] = r.stderr.trimEnd().split('\n');
+    expect(error).toBe(`error: ${message}`);
+    if (hint) expect(hintLine).toContain(hint);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+});
+
 describe('rejected combinations (one test per row of the README table)', () => {
   const rows: [string[], string, string][] = [
     [['--type', 'cron', '--scaling', 'hpa'], '--scaling', '--type cron'],
