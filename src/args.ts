@@ -168,15 +168,14 @@ function parseError(command: CommandName, argv: string[], error: unknown): unkno
       return new UsageError(`${printable(token.rawName)} belongs to ${shown}, not ${command}`, ownerHint(token, command, owners));
     }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
-      const missing = options.find((t) => type(t) === 'string' && t.value === undefined);
-      if (missing) return new UsageError(`option ${printable(missing.rawName)} needs a value`, hint);
-      const dashed = options.find((t) => type(t) === 'string' && !t.inlineValue && t.value!.startsWith('-'));
-      if (dashed) {
-        const flag = printable(dashed.rawName);
-        return new UsageError(`option ${flag} needs a value; to give one that starts with '-', write ${flag}=<value>`, hint);
+      // The strict parse stopped at the first option used wrongly: find that one.
+      for (const t of options) {
+        const flag = printable(t.rawName);
+        if (type(t) === 'string' && t.value === undefined) return new UsageError(`option ${flag} needs a value`, hint);
+        if (type(t) === 'string' && !t.inlineValue && t.value!.startsWith('-'))
+          return new UsageError(`option ${flag} needs a value; to give one that starts with '-', write ${flag}=<value>`, hint);
+        if (type(t) === 'boolean' && t.value !== undefined) return new UsageError(`option ${flag} does not take a value`, hint);
       }
-      const valued = options.find((t) => type(t) === 'boolean' && t.value !== undefined);
-      if (valued) return new UsageError(`option ${printable(valued.rawName)} does not take a value`, hint);
       break;
     }
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': {

@@ -189,6 +189,8 @@ describe('each command takes its own flags', () => {
     [['demo', 'other', '--yes'], 'expected one directory, got 2: demo other', ''],
     [['demo', '--name', '--yes'], "option --name needs a value; to give one that starts with '-', write --name=<value>", '--help'],
     [['demo', '--yes=no'], 'option --yes does not take a value', '--help'],
+    // The first option used wrongly is the one named.
+    [['demo', '--yes=no', '--name'], 'option --yes does not take a value', '--help'],
   ])('%j', (args, message, hint) => {
     const r = runCli(args, { cwd });
     expectUsageError(r);
