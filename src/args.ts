@@ -62,7 +62,8 @@ function answerFlags(): Flags {
   return flags;
 }
 
-const FLAGS: Record<CommandName, Flags> = {
+/** Each command's flags; `--help` documents them (a test checks it). */
+export const FLAGS: Record<CommandName, Flags> = {
   create: {
     ...answerFlags(),
     preset: { type: 'string' },

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { FLAGS } from '../../src/args.js';
 import { OPTIONS, RULES } from '../../src/options.js';
 import { helmBinaries } from '../support/helm.js';
 import { CLI, runCli } from '../support/cli.js';
@@ -37,6 +38,15 @@ describe('help, version, presets', () => {
     expect(r.code).toBe(0);
     for (const option of OPTIONS) expect(r.stdout).toContain(`--${option.kind === 'bool' ? '[no-]' : ''}${option.key}`);
     for (const flag of ['--preset', '--yes', '--force', '--dry-run']) expect(r.stdout).toContain(flag);
+  });
+
+  it('--help of create and of upgrade names every flag the command takes', () => {
+    const documented = (help: string, name: string) =>
+      help.includes(`--${name}`) || help.includes(`--[no-]${name.replace(/^no-/, '')}`);
+    const create = runCli(['--help'], { cwd }).stdout;
+    for (const name of Object.keys(FLAGS.create)) expect(documented(create, name), name).toBe(true);
+    const upgrade = runCli(['upgrade', '--help'], { cwd }).stdout;
+    for (const name of Object.keys(FLAGS.upgrade)) if (name !== 'help' && name !== 'version') expect(documented(upgrade, name), name).toBe(true);
   });
 
   it('--version prints the package version', () => {
