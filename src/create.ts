@@ -1,4 +1,5 @@
-// `create-k8s-app [directory]`: argv / preset / prompts → Answers → render → write → lint.
+// `create-k8s-app [directory]`: flags / preset / prompts → the name → the target (its emptiness
+// and git facts) → the other answers → render → write → lint → next steps.
 import { readdirSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { resolveAnswers, resolveName, type Ask } from './answers.js';
