@@ -199,6 +199,9 @@ describe('each command takes its own flags', () => {
     [['demo', 'other', '--yes'], 'expected one directory, got 2: demo other', ''],
     [['demo', '--name', '--yes'], "option --name needs a value; to give one that starts with '-', write --name=<value>", '--help'],
     [['demo', '--yes=no'], 'option --yes does not take a value', '--help'],
+    // A flag as typed is shown escaped: a terminal control sequence or a newline cannot forge output.
+    [['demo', '--x\u001b[2Jy'], 'unknown option --x\\u001b[2Jy', '--help'],
+    [['upgrade', '--na\nme=1'], 'unknown option --na\\nme', 'upgrade --help'],
     // The first option used wrongly is the one named.
     [['demo', '--yes=no', '--name'], 'option --yes does not take a value', '--help'],
   ])('%j', (args, message, hint) => {
