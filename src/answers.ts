@@ -1,7 +1,7 @@
 import { UsageError } from './errors.js';
-import { OPTIONS, rejection, type Facts, type OptionSpec, type Partial_ } from './options.js';
+import { OPTION_BY_KEY, OPTIONS, rejection, type Facts, type OptionSpec, type Partial_ } from './options.js';
 import type { AnswerKey, Answers } from './types.js';
-import { printable } from './validate.js';
+import { checkName, printable } from './validate.js';
 
 type Value = Answers[AnswerKey];
 
@@ -71,6 +71,24 @@ export interface ResolveInput {
   ask: Ask | null;
   /** --yes: defaults for anything not given */
   yes: boolean;
+}
+
+/**
+ * The name, resolved before the other answers: the target directory follows from it, and some
+ * defaults from where the target lies. Flag > preset > the directory's name > the first question.
+ */
+export async function resolveName(input: Omit<ResolveInput, 'facts'>, directoryName: string | undefined): Promise<string> {
+  const given = input.flags.name ?? input.preset?.name;
+  if (given !== undefined) return given;
+  if (directoryName !== undefined) {
+    const problem = checkName(directoryName);
+    if (problem) throw new UsageError(`the directory name "${printable(directoryName)}" is not a valid app name: ${problem}`, 'pass --name <name>');
+    return directoryName;
+  }
+  if (input.ask) return (await input.ask(OPTION_BY_KEY.get('name')!, null as never, undefined, {})) as string;
+  // Nothing given and nobody to ask: resolving the rest refuses the run, naming every missing answer.
+  await resolveAnswers({ ...input, facts: { originUrl: null, repoPath: null } });
+  throw new Error('answers resolved without a name');
 }
 
 /** flags > preset > prompts > defaults, in prompt order; combination rules checked as answers arrive. */

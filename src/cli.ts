@@ -85,7 +85,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       io.out(command === 'upgrade' ? upgradeHelpText() : helpText());
       return 0;
     }
-    const args = parseArgv(rest);
+    const args = parseArgv(command, rest);
     if (args.version) {
       io.out(VERSION);
       return 0;
@@ -94,14 +94,14 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       io.out(command === 'upgrade' ? upgradeHelpText() : helpText());
       return 0;
     }
-    if (command === 'presets') {
+    if (args.command === 'presets') {
       const { listPresets } = await import('./preset.js');
       const presets = listPresets();
       const width = Math.max(...presets.map((p) => p.name.length)) + 2;
       for (const p of presets) io.out(`${p.name.padEnd(width)}${p.description}`);
       return 0;
     }
-    if (command === 'upgrade') {
+    if (args.command === 'upgrade') {
       const { upgrade } = await import('./upgrade/command.js');
       return await upgrade(args, io);
     }

@@ -1,8 +1,9 @@
-// `create-k8s-app [directory]`: argv / preset / prompts → Answers → render → write → lint.
+// `create-k8s-app [directory]`: flags / preset / prompts → the name → the target (its emptiness
+// and git facts) → the other answers → render → write → lint → next steps.
 import { readdirSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { resolveAnswers, type Ask } from './answers.js';
-import type { ParsedArgs } from './args.js';
+import { resolveAnswers, resolveName, type Ask } from './answers.js';
+import type { CreateArgs } from './args.js';
 import { builtinTemplates } from './builtin.js';
 import { Failure, UsageError } from './errors.js';
 import { gatherFacts } from './facts.js';
@@ -10,7 +11,7 @@ import { findHelm, lintChart } from './lint.js';
 import { ANSWERS_FILE, withMetadata } from './metadata.js';
 import { render } from './render.js';
 import type { Answers } from './types.js';
-import { checkName, printable } from './validate.js';
+import { printable } from './validate.js';
 import { VERSION } from './version.js';
 import { productionEnv } from './view.js';
 import { applyChanges, writeNewProject } from './write.js';
@@ -37,38 +38,20 @@ function refuseNonEmpty(dir: string, force: boolean): boolean {
   throw new UsageError(`${printable(dir, Infinity)} is not empty`, hint);
 }
 
-export async function create(args: ParsedArgs, io: Io): Promise<number> {
-  if (args.positionals.length > 1) throw new UsageError(`expected one directory, got ${args.positionals.length}: ${args.positionals.map((p) => printable(p)).join(' ')}`);
-  if (args.check || args.set.length > 0 || args.restore.length > 0)
-    throw new UsageError('--check, --set and --restore belong to the upgrade command', 'run create-k8s-app upgrade --help');
-
-  const flags = { ...args.answers };
-  let dir = args.positionals[0];
+export async function create(args: CreateArgs, io: Io): Promise<number> {
   // Lazily: presets are YAML, and the YAML library is not worth loading for a run without one.
   const preset = args.preset ? (await import('./preset.js')).loadPreset(args.preset) : null;
-  // The directory's name is only the default name: a name in the preset wins over it.
-  if (dir !== undefined && flags.name === undefined && preset?.name === undefined) {
-    const fromDir = basename(resolve(io.cwd, dir));
-    if (checkName(fromDir)) {
-      throw new UsageError(`the directory name "${printable(fromDir)}" is not a valid app name: ${checkName(fromDir)}`, 'pass --name <name>');
-    }
-    flags.name = fromDir;
-  }
-  if (dir === undefined && (flags.name ?? preset?.name)) dir = (flags.name ?? preset?.name)!;
-  if (dir !== undefined) refuseNonEmpty(resolve(io.cwd, dir), args.force);
+  const ask = !args.yes && io.interactive ? askLazily(io) : null;
 
-  const interactive = !args.yes && io.interactive;
-  const ask: Ask | null = interactive ? await io.makeAsk() : null;
-  const answers: Answers = await resolveAnswers({
-    flags,
-    preset,
-    facts: gatherFacts(resolve(io.cwd, dir ?? flags.name ?? preset?.name ?? '.')),
-    ask,
-    yes: args.yes,
-  });
-  dir ??= answers.name;
-  const target = resolve(io.cwd, dir);
-  // Checked again after the prompts: the directory may have been named, or filled, meanwhile.
+  // The name first: the target follows from it, and the defaults (repository URL, path in it)
+  // from what lies around the target, so nothing is looked up for a guess.
+  const input = { flags: args.answers, preset, ask, yes: args.yes };
+  const name = await resolveName(input, args.directory === undefined ? undefined : basename(resolve(io.cwd, args.directory)));
+  const target = resolve(io.cwd, args.directory ?? name);
+  // Before the other questions, so a taken directory is refused before they are answered.
+  refuseNonEmpty(target, args.force);
+  const answers: Answers = await resolveAnswers({ ...input, flags: { ...args.answers, name }, facts: gatherFacts(target) });
+  // Again after the questions, which can take a while: the directory may have been filled meanwhile.
   const intoExisting = refuseNonEmpty(target, args.force);
 
   const plan = render(answers, await builtinTemplates(), VERSION);
@@ -99,6 +82,12 @@ export async function create(args: ParsedArgs, io: Io): Promise<number> {
   }
   io.out(nextSteps(shown, answers));
   return 0;
+}
+
+/** Loads the prompts on the first question: a run refused before it never pays for them. */
+function askLazily(io: Io): Ask {
+  let loaded: Promise<Ask> | undefined;
+  return async (...question) => (await (loaded ??= io.makeAsk()))(...question);
 }
 
 function nextSteps(dir: string, answers: Answers): string {

@@ -42,27 +42,20 @@ function validator(option: OptionSpec) {
   };
 }
 
-export type PromptFns = { input: typeof input; select: typeof select };
-
-export function makeAsk(fns: PromptFns = { input, select }, context?: Parameters<typeof input>[1]): Ask {
+/** Asks with the @inquirer prompts (tests drive them on the screen of @inquirer/testing). */
+export function makeAsk(): Ask {
   return async (option, fallback, choices) => {
     if (option.kind === 'enum') {
       const list = choices ?? option.choices ?? [];
       if (list.length === 1) return list[0] as never;
-      const answer = await fns.select(
-        {
-          message: option.prompt!,
-          default: list.includes(String(fallback)) ? String(fallback) : list[0],
-          choices: list.map((value) => ({ value, name: value, description: option.hints?.[value] ?? CHOICE_HINTS[value] })),
-        },
-        context,
-      );
+      const answer = await select({
+        message: option.prompt!,
+        default: list.includes(String(fallback)) ? String(fallback) : list[0],
+        choices: list.map((value) => ({ value, name: value, description: option.hints?.[value] ?? CHOICE_HINTS[value] })),
+      });
       return coerce(option, answer, option.key);
     }
-    const text = await fns.input(
-      { message: option.prompt!, default: toText(fallback) || undefined, validate: validator(option) },
-      context,
-    );
+    const text = await input({ message: option.prompt!, default: toText(fallback) || undefined, validate: validator(option) });
     return coerce(option, text, option.key);
   };
 }

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { coerce, resolveAnswers } from '../answers.js';
-import type { ParsedArgs } from '../args.js';
+import type { UpgradeArgs } from '../args.js';
 import { builtinTemplates } from '../builtin.js';
 import type { Io } from '../cli.js';
 import { Failure, UsageError } from '../errors.js';
@@ -39,11 +39,9 @@ export interface UpgradeResult {
 const SEVERITY = [0, 1, 3, 2];
 const worse = (a: number, b: number) => (SEVERITY.indexOf(a) >= SEVERITY.indexOf(b) ? a : b);
 
-export async function upgrade(args: ParsedArgs, io: Io): Promise<number> {
-  const dirs = args.positionals.length > 0 ? args.positionals : ['.'];
+export async function upgrade(args: UpgradeArgs, io: Io): Promise<number> {
+  const dirs = args.directories.length > 0 ? args.directories : ['.'];
   const options: UpgradeOptions = { set: args.set, restore: args.restore, check: args.check, dryRun: args.dryRun };
-  if (Object.keys(args.answers).length > 0 || args.preset)
-    throw new UsageError('upgrade takes changed answers as --set key=value', 'for example: create-k8s-app upgrade --set strategy=canary');
   const one = async (dir: string): Promise<UpgradeResult> => {
     try {
       return await upgradeProject(resolve(io.cwd, dir), options);

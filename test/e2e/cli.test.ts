@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { FLAGS } from '../../src/args.js';
 import { OPTIONS, RULES } from '../../src/options.js';
 import { helmBinaries } from '../support/helm.js';
 import { CLI, runCli } from '../support/cli.js';
@@ -37,6 +38,15 @@ describe('help, version, presets', () => {
     expect(r.code).toBe(0);
     for (const option of OPTIONS) expect(r.stdout).toContain(`--${option.kind === 'bool' ? '[no-]' : ''}${option.key}`);
     for (const flag of ['--preset', '--yes', '--force', '--dry-run']) expect(r.stdout).toContain(flag);
+  });
+
+  it('--help of create and of upgrade names every flag the command takes', () => {
+    const documented = (help: string, name: string) =>
+      help.includes(`--${name}`) || help.includes(`--[no-]${name.replace(/^no-/, '')}`);
+    const create = runCli(['--help'], { cwd }).stdout;
+    for (const name of Object.keys(FLAGS.create)) expect(documented(create, name), name).toBe(true);
+    const upgrade = runCli(['upgrade', '--help'], { cwd }).stdout;
+    for (const name of Object.keys(FLAGS.upgrade)) if (name !== 'help' && name !== 'version') expect(documented(upgrade, name), name).toBe(true);
   });
 
   it('--version prints the package version', () => {
@@ -171,6 +181,36 @@ describe('bad input: one line, exit 2, nothing written', () => {
   it('points at upgrade when the directory holds a generated project', () => {
     expect(runCli(['demo', '--yes'], { cwd }).code).toBe(0);
     expectUsageError(runCli(['demo', '--yes'], { cwd }), 'upgrade');
+  });
+});
+
+describe('each command takes its own flags', () => {
+  it.each([
+    [['demo', '--check'], '--check belongs to the upgrade command, not create', 'upgrade --help'],
+    [['demo', '--set', 'type=api', '--yes'], '--set belongs to the upgrade command, not create', 'upgrade --help'],
+    [['demo', '--restore=README.md', '--yes'], '--restore belongs to the upgrade command, not create', 'upgrade --help'],
+    [['upgrade', '--strategy', 'canary'], '--strategy belongs to the create command, not upgrade', '--set strategy=<value>'],
+    [['upgrade', '--no-monitoring'], '--no-monitoring belongs to the create command, not upgrade', '--set monitoring=<value>'],
+    [['upgrade', '--preset', 'api'], '--preset belongs to the create command, not upgrade', '--set key=value'],
+    [['upgrade', '--force'], '--force belongs to the create command, not upgrade', 'create-k8s-app --help'],
+    [['presets', '-y'], '-y belongs to the create and upgrade commands, not presets', '--help'],
+    [['upgrade', '--bogus'], 'unknown option --bogus', 'upgrade --help'],
+    [['presets', 'extra'], 'presets takes no arguments, got extra', '--help'],
+    [['demo', 'other', '--yes'], 'expected one directory, got 2: demo other', ''],
+    [['demo', '--name', '--yes'], "option --name needs a value; to give one that starts with '-', write --name=<value>", '--help'],
+    [['demo', '--yes=no'], 'option --yes does not take a value', '--help'],
+    // A flag as typed is shown escaped: a terminal control sequence or a newline cannot forge output.
+    [['demo', '--x\u001b[2Jy'], 'unknown option --x\\u001b[2Jy', '--help'],
+    [['upgrade', '--na\nme=1'], 'unknown option --na\\nme', 'upgrade --help'],
+    // The first option used wrongly is the one named.
+    [['demo', '--yes=no', '--name'], 'option --yes does not take a value', '--help'],
+  ])('%j', (args, message, hint) => {
+    const r = runCli(args, { cwd });
+    expectUsageError(r);
+    const [error, hintLine] = r.stderr.trimEnd().split('\n');
+    expect(error).toBe(`error: ${message}`);
+    if (hint) expect(hintLine).toContain(hint);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 });
 
