@@ -14,7 +14,7 @@ import { checkName, printable } from './validate.js';
 import { VERSION } from './version.js';
 import { productionEnv } from './view.js';
 import { applyChanges, writeNewProject } from './write.js';
-import type { Io } from './cli.js';
+import type { Io } from './io.js';
 
 function entriesOf(dir: string): string[] | null {
   try {

@@ -7,7 +7,8 @@ import { render as renderPrompt } from '@inquirer/testing';
 import { input } from '@inquirer/prompts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../src/answers.js';
-import { main, type Io } from '../src/cli.js';
+import { main } from '../src/cli.js';
+import type { Io } from '../src/io.js';
 import { makeAsk, type PromptFns } from '../src/prompts.js';
 import { OPTION_BY_KEY, type Partial_ } from '../src/options.js';
 
