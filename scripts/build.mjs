@@ -1,9 +1,9 @@
 // Bundles the CLI into dist/: one ES module per entry plus the chunks that `import()` loads on
 // demand (the prompts, the upgrade merge, the templates), so `--help` loads only what it prints.
 // The templates are precompiled with Handlebars.precompile and run on the Handlebars runtime.
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import Handlebars from 'handlebars';
 
@@ -12,16 +12,25 @@ const src = join(root, 'src');
 const templatesDir = join(root, 'templates');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-// The same options src/load-templates.ts compiles with at test time, read from their source.
-const { outputFiles } = await esbuild.build({ entryPoints: [join(src, 'templates.ts')], bundle: true, write: false, format: 'esm', logLevel: 'warning' });
-const { COMPILE_OPTIONS } = await import(`data:text/javascript,${encodeURIComponent(outputFiles[0].text)}`);
+// The template files and compile options of src/load-templates.ts, which tests compile with at
+// run time, taken from the source so that the bundle renders the same set the same way.
+const fromSource = join(root, '.cache', 'build', 'templates.mjs');
+await esbuild.build({
+  stdin: {
+    contents: "export { listTemplateFiles } from './load-templates.ts'; export { COMPILE_OPTIONS } from './templates.ts';",
+    resolveDir: src,
+  },
+  outfile: fromSource,
+  bundle: true,
+  packages: 'external',
+  format: 'esm',
+  platform: 'node',
+  logLevel: 'warning',
+});
+const { listTemplateFiles, COMPILE_OPTIONS } = await import(pathToFileURL(fromSource).href);
 
 function precompiledTemplates() {
-  const files = readdirSync(templatesDir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.hbs'))
-    .map((e) => relative(templatesDir, join(e.parentPath, e.name)).split(sep).join('/'))
-    .sort();
-  const entries = files.map((file) => {
+  const entries = listTemplateFiles(templatesDir).map((file) => {
     const spec = Handlebars.precompile(readFileSync(join(templatesDir, file), 'utf8'), COMPILE_OPTIONS);
     return `  [${JSON.stringify(file.replace(/\.hbs$/, ''))}, hb.template(${spec})],`;
   });
