@@ -68,7 +68,7 @@ await esbuild.build({
   target: 'node20',
   minify: true,
   legalComments: 'none',
-  // The CommonJS libraries in the bundle (handlebars, yaml) call require() for Node's modules.
+  // CommonJS libraries in the bundle (yaml, the prompts' terminal helpers) require() Node's modules.
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   define: { __VERSION__: JSON.stringify(pkg.version) },
   plugins: [precompiled],
