@@ -15,7 +15,7 @@ import { printable } from './validate.js';
 import { VERSION } from './version.js';
 import { productionEnv } from './view.js';
 import { applyChanges, writeNewProject } from './write.js';
-import type { Io } from './cli.js';
+import type { Io } from './io.js';
 
 function entriesOf(dir: string): string[] | null {
   try {

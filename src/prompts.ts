@@ -1,6 +1,7 @@
 // The interactive flow: one question per option, asked only when it applies. Loaded lazily, so
 // non-interactive runs never pay for @inquirer/prompts.
-import { input, select } from '@inquirer/prompts';
+import input from '@inquirer/input';
+import select from '@inquirer/select';
 import { coerce, type Ask } from './answers.js';
 import { UsageError } from './errors.js';
 import type { OptionSpec } from './options.js';

@@ -5,7 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { coerce, resolveAnswers } from '../answers.js';
 import type { UpgradeArgs } from '../args.js';
 import { builtinTemplates } from '../builtin.js';
-import type { Io } from '../cli.js';
+import type { Io } from '../io.js';
 import { Failure, UsageError } from '../errors.js';
 import { gatherFacts } from '../facts.js';
 import { ANSWERS_FILE, serializeAnswers } from '../metadata.js';

@@ -1,5 +1,5 @@
-// The bundle renders with templates precompiled at build time (with its own compile options:
-// known helpers only); the tests elsewhere render with templates compiled from templates/ at run
+// The bundle renders with templates precompiled at build time (Handlebars.precompile, run on
+// the Handlebars runtime); the tests elsewhere render with templates compiled from templates/ at run
 // time. Both must give the same bytes, or the tests would be proving a different program.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

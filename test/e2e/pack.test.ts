@@ -47,7 +47,7 @@ let tarball: string;
 let packed: Packed;
 
 beforeAll(async () => {
-  if (!existsSync(join(REPO, 'dist', 'cli.cjs'))) throw new Error('dist/ is missing: run `npm run build` (npm test does) first');
+  if (!existsSync(join(REPO, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does) first');
   const out = join(root.dir, 'tarball');
   mkdirSync(out);
   const { stdout } = await npm(['pack', '--json', '--pack-destination', out], REPO);
@@ -75,8 +75,8 @@ describe('the packed tarball', () => {
     expect(packed.size).toBeLessThanOrEqual(SIZE_LIMIT);
     const paths = packed.files.map((f) => f.path);
     expect(paths.filter((p) => /^(src|test|templates|scripts)\//.test(p) || p.endsWith('.ts') || p.endsWith('.map'))).toEqual([]);
-    expect(paths).toContain('bin/create-k8s-app.cjs');
-    expect(paths).toContain('dist/cli.cjs');
+    expect(paths).toContain('bin/create-k8s-app.js');
+    expect(paths).toContain('dist/cli.js');
     expect(paths).toContain('presets/web-app.yaml');
   });
 

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-export const CLI = join(import.meta.dirname, '..', '..', 'bin', 'create-k8s-app.cjs');
+export const CLI = join(import.meta.dirname, '..', '..', 'bin', 'create-k8s-app.js');
 
 export interface CliResult {
   code: number;

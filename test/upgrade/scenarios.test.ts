@@ -24,7 +24,7 @@ import { helmBinaries, runHelm, type HelmBinary } from '../support/helm.js';
 import { OLDER_RELEASE_VALUES, olderReleaseTemplates } from '../support/older-release.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(REPO, 'bin/create-k8s-app.cjs');
+const CLI = join(REPO, 'bin/create-k8s-app.js');
 const OLD = '0.0.9';
 const NEW = '0.1.0';
 const OLD_TEMPLATES = olderReleaseTemplates(join(REPO, 'templates'));
@@ -198,7 +198,7 @@ function cli(args: string[], cwd: string, env: Record<string, string> = {}): Pro
 let helms: HelmBinary[];
 
 beforeAll(async () => {
-  if (!existsSync(join(REPO, 'dist/cli.cjs'))) throw new Error('dist/ is missing: run `npm run build` before these tests');
+  if (!existsSync(join(REPO, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npm run build` before these tests');
   helms = await helmBinaries();
 });
 
