@@ -6,7 +6,14 @@ import { OPTION_BY_KEY, type Partial_ } from './options.js';
 import type { AnswerKey, Answers } from './types.js';
 import { readYamlSubset } from './values-reader.js';
 
-export async function parseRecorded(text: string, file: string): Promise<{ version: string; answers: Partial<Answers> }> {
+export interface Recorded {
+  version: string;
+  /** fingerprint of the template set; absent in projects generated before it was recorded */
+  templates?: string;
+  answers: Partial<Answers>;
+}
+
+export async function parseRecorded(text: string, file: string): Promise<Recorded> {
   return readWritten(text) ?? (await readAny(text, file));
 }
 
@@ -16,16 +23,17 @@ export async function parseRecorded(text: string, file: string): Promise<{ versi
  * a hand edit beyond the subset, an unknown key, a bad value — returns null and goes the full way,
  * which also gives the error its line number.
  */
-function readWritten(text: string): { version: string; answers: Partial_ } | null {
+function readWritten(text: string): Recorded | null {
   let doc: unknown;
   try {
     doc = readYamlSubset(text);
   } catch {
     return null;
   }
-  if (!isMapping(doc) || Object.keys(doc).some((k) => k !== 'version' && k !== 'answers')) return null;
-  const { version, answers: given = null } = doc;
+  if (!isMapping(doc) || Object.keys(doc).some((k) => k !== 'version' && k !== 'templates' && k !== 'answers')) return null;
+  const { version, templates, answers: given = null } = doc;
   if (typeof version !== 'string' || (given !== null && !isMapping(given))) return null;
+  if (templates !== undefined && typeof templates !== 'string') return null;
   const answers: Partial_ = {};
   try {
     for (const [key, raw] of Object.entries(given ?? {})) {
@@ -36,7 +44,7 @@ function readWritten(text: string): { version: string; answers: Partial_ } | nul
   } catch {
     return null;
   }
-  return { version, answers };
+  return { version, ...(templates !== undefined && { templates }), answers };
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {
@@ -44,12 +52,12 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 }
 
 /** With the YAML library, loaded only for this. */
-async function readAny(text: string, file: string): Promise<{ version: string; answers: Partial<Answers> }> {
-  const [{ stringify }, { parseAnswers }] = await Promise.all([import('yaml'), import('./preset.js')]);
-  const { extra } = parseAnswers(text, file, ['version', 'answers']);
-  const version = extra.version;
+async function readAny(text: string, file: string): Promise<Recorded> {
+  const { parseAnswers } = await import('./preset.js');
+  // The answers are read where they stand, so an error names the line of the file itself.
+  const { answers, extra } = parseAnswers(text, file, ['version', 'templates'], { nested: 'answers' });
+  const { version, templates } = extra;
   if (typeof version !== 'string') throw new UsageError(`${file}: no generator version recorded`);
-  const answersText = stringify(extra.answers ?? {});
-  const { answers } = parseAnswers(answersText, `${file} (answers)`);
-  return { version, answers };
+  if (templates !== undefined && templates !== null && typeof templates !== 'string') throw new UsageError(`${file}: templates: expected a fingerprint string`);
+  return { version, ...(typeof templates === 'string' && { templates }), answers };
 }
