@@ -12,7 +12,7 @@
 // BUILD_MINIFY=0 leaves the bundles readable, for profiling.
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import Handlebars from 'handlebars';
 import { templatesModule } from './compile-templates.mjs';
@@ -40,6 +40,22 @@ async function compileOptions() {
   const { COMPILE_OPTIONS, HELPERS } = await import(`data:text/javascript,${encodeURIComponent(outputFiles[0].text)}`);
   const knownHelpers = Object.fromEntries(Object.keys(HELPERS).map((name) => [name, true]));
   return { ...COMPILE_OPTIONS, knownHelpers, knownHelpersOnly: true };
+}
+
+/** The built-in template set's fingerprint (src/fingerprint.ts), compiled into the bundle. */
+async function templatesFingerprint() {
+  const entry = join(src, 'fingerprint.ts');
+  const { outputFiles } = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'warning',
+    define: { 'import.meta.url': JSON.stringify(pathToFileURL(entry).href) },
+  });
+  const { fingerprintDir } = await import(`data:text/javascript,${encodeURIComponent(outputFiles[0].text)}`);
+  return fingerprintDir(templatesDir);
 }
 
 /**
@@ -195,6 +211,7 @@ const out = join(root, '.cache', `dist-${process.pid}-${Date.now().toString(36)}
 mkdirSync(out, { recursive: true });
 try {
   const options = await compileOptions();
+  common.define.__TEMPLATES_FINGERPRINT__ = JSON.stringify(await templatesFingerprint());
   await Promise.all(
     Object.entries(BUNDLES).map(async ([name, entry]) => {
       await esbuild.build({

@@ -1,6 +1,7 @@
 // .create-k8s-app.yaml: the generator version and the answers, so an upgrade re-renders with
 // exactly what produced the project. .create-k8s-app/base.json: that pristine output.
 // Reading them back is upgrade's business (recorded.ts), which is where the YAML library loads.
+import { builtinFingerprint } from './fingerprint.js';
 import { OPTIONS } from './options.js';
 import { serializeBase, BASE_FILE } from './upgrade/base.js';
 import type { Answers, Plan } from './types.js';
@@ -13,10 +14,11 @@ export { BASE_FILE };
  * Written by hand rather than with `yaml.stringify`, which would load the YAML library into every
  * generation for one small file; the bytes are the same (test/metadata.test.ts compares them).
  */
-export function serializeAnswers(answers: Answers, version: string): string {
+export function serializeAnswers(answers: Answers, version: string, templates = builtinFingerprint()): string {
   const lines = [
     '# The answers this project was generated from; `create-k8s-app upgrade` re-renders with them.',
     `version: ${yamlScalar(version)}`,
+    `templates: ${yamlScalar(templates)}`,
     'answers:',
   ];
   for (const option of OPTIONS) {
@@ -43,9 +45,9 @@ function yamlScalar(value: unknown): string {
 }
 
 /** Everything written for a new project: the rendered files plus the two records. */
-export function withMetadata(plan: Plan, answers: Answers, version: string): Plan {
+export function withMetadata(plan: Plan, answers: Answers, version: string, templates = builtinFingerprint()): Plan {
   const files = new Map(plan);
-  files.set(ANSWERS_FILE, serializeAnswers(answers, version));
+  files.set(ANSWERS_FILE, serializeAnswers(answers, version, templates));
   files.set(BASE_FILE, serializeBase(plan));
   return files;
 }

@@ -9,10 +9,12 @@ import type { Answers } from '../src/types.js';
 import { everyCombination } from './support/combinations.js';
 import { answersFor } from './support/project.js';
 
+const FP = '0123456789ab';
+
 function withYaml(answers: Answers, version: string): string {
   const ordered: Record<string, unknown> = {};
   for (const option of OPTIONS) ordered[option.key] = answers[option.key];
-  return `# The answers this project was generated from; \`create-k8s-app upgrade\` re-renders with them.\n${stringify({ version, answers: ordered }, { lineWidth: 0 })}`;
+  return `# The answers this project was generated from; \`create-k8s-app upgrade\` re-renders with them.\n${stringify({ version, templates: FP, answers: ordered }, { lineWidth: 0 })}`;
 }
 
 describe('serializeAnswers', () => {
@@ -20,7 +22,7 @@ describe('serializeAnswers', () => {
     const { accepted } = everyCombination();
     for (const { id, ...given } of accepted) {
       const answers = await answersFor({ name: 'shop', ...given });
-      expect(serializeAnswers(answers, '0.1.0'), id).toBe(withYaml(answers, '0.1.0'));
+      expect(serializeAnswers(answers, '0.1.0', FP), id).toBe(withYaml(answers, '0.1.0'));
     }
   });
 
@@ -32,7 +34,7 @@ describe('serializeAnswers', () => {
     strings.push(',a', '[a', '{a', '~a', 'a~b', 'say "hi"', `it's "x"`);
     for (const text of strings) {
       const answers = { ...base, name: text, envs: [text, 'prod'] };
-      expect(serializeAnswers(answers, '1.0.0'), JSON.stringify(text)).toBe(withYaml(answers, '1.0.0'));
+      expect(serializeAnswers(answers, '1.0.0', FP), JSON.stringify(text)).toBe(withYaml(answers, '1.0.0'));
     }
   });
 
@@ -48,10 +50,11 @@ describe('serializeAnswers', () => {
     { type: 'cron' as const, port: undefined },
   ])('round-trips and matches yaml for %o', async (given) => {
     const answers = await answersFor({ name: 'shop', ...given });
-    const text = serializeAnswers(answers, '1.2.3-rc.1');
+    const text = serializeAnswers(answers, '1.2.3-rc.1', FP);
     expect(text).toBe(withYaml(answers, '1.2.3-rc.1'));
     const recorded = await parseRecorded(text, '.create-k8s-app.yaml');
     expect(recorded.version).toBe('1.2.3-rc.1');
+    expect(recorded.templates).toBe(FP);
     for (const option of OPTIONS) {
       const value = answers[option.key];
       if (value !== null) expect(recorded.answers[option.key], option.key).toStrictEqual(value);
@@ -60,7 +63,7 @@ describe('serializeAnswers', () => {
 
   it('reads records edited by hand as before: the subset directly, the rest through the YAML library', async () => {
     const answers = await answersFor({ name: 'shop' });
-    const text = serializeAnswers(answers, '0.1.0');
+    const text = serializeAnswers(answers, '0.1.0', FP);
     const expected = await parseRecorded(text, '.create-k8s-app.yaml');
     const edits = [
       text.replace('answers:\n', '# edited by hand\nanswers:   # the answers\n'),
@@ -73,8 +76,21 @@ describe('serializeAnswers', () => {
       expect(edited).not.toBe(text);
       expect(await parseRecorded(edited, '.create-k8s-app.yaml'), edited).toEqual(expected);
     }
+    // The line of the file itself, not of the answers mapping read on its own.
+    const portLine = text.split('\n').findIndex((line) => line === '  port: 8080') + 1;
+    expect(portLine).toBeGreaterThan(10);
     await expect(parseRecorded(text.replace('port: 8080', 'port: eighty'), '.create-k8s-app.yaml')).rejects.toThrow(
-      /^\.create-k8s-app\.yaml \(answers\):\d+: port: /,
+      new RegExp(`^\\.create-k8s-app\\.yaml:${portLine}: port: expected a number`),
+    );
+    const nameLine = text.split('\n').findIndex((line) => line === '  name: shop') + 1;
+    await expect(parseRecorded(text.replace('name: shop', 'name: Shop!'), '.create-k8s-app.yaml')).rejects.toThrow(
+      new RegExp(`^\\.create-k8s-app\\.yaml:${nameLine}: name: `),
+    );
+    await expect(parseRecorded(text.replace('answers:\n', 'answers:\n  colour: red\n'), '.create-k8s-app.yaml')).rejects.toThrow(
+      /^\.create-k8s-app\.yaml:5: colour: unknown key$/,
+    );
+    await expect(parseRecorded(text.replace('  type: web\n', '  type: web\n  type: api\n'), '.create-k8s-app.yaml')).rejects.toThrow(
+      /^\.create-k8s-app\.yaml:\d+: type: the key is given twice$/,
     );
     await expect(parseRecorded(text.replace('version: 0.1.0', 'version: 1'), '.create-k8s-app.yaml')).rejects.toThrow(/no generator version/);
   });
