@@ -11,6 +11,8 @@ export interface ParsedArgs {
   preset?: string;
   yes: boolean;
   force: boolean;
+  /** --force / upgrade: write even over uncommitted changes */
+  allowDirty: boolean;
   dryRun: boolean;
   lint: boolean;
   help: boolean;
@@ -24,6 +26,7 @@ const COMMAND_FLAGS = {
   preset: { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
   force: { type: 'boolean' },
+  'allow-dirty': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   'no-lint': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -67,6 +70,7 @@ export function parseArgv(argv: string[]): ParsedArgs {
     preset: values.preset as string | undefined,
     yes: Boolean(values.yes),
     force: Boolean(values.force),
+    allowDirty: Boolean(values['allow-dirty']),
     dryRun: Boolean(values['dry-run']),
     lint: !values['no-lint'],
     help: Boolean(values.help),

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { resolveAnswers } from '../../src/answers.js';
 import { checkObjects, formatFindings } from '../../src/checks/index.js';
+import { fingerprintDir } from '../../src/fingerprint.js';
 import { loadTemplates } from '../../src/load-templates.js';
 import { withMetadata } from '../../src/metadata.js';
 import { render } from '../../src/render.js';
@@ -28,6 +29,8 @@ const OLD = '0.0.9';
 const NEW = '0.1.0';
 const OLD_TEMPLATES = loadTemplates(join(REPO, 'test/fixtures/templates-old'));
 const NEW_TEMPLATES = loadTemplates(join(REPO, 'templates'));
+const OLD_FP = fingerprintDir(join(REPO, 'test/fixtures/templates-old'));
+const NEW_FP = fingerprintDir(join(REPO, 'templates'));
 
 const ANSWERS = '.create-k8s-app.yaml';
 const JOURNAL = '.create-k8s-app/journal/journal.json';
@@ -72,7 +75,7 @@ function renderOld(answers: Answers): Map<string, string> {
 async function generated(flags: Flags, version: string): Promise<Map<string, string>> {
   const answers = await answersFor(flags);
   const files = version === OLD ? renderOld(answers) : render(answers, NEW_TEMPLATES, NEW);
-  return withMetadata(files, answers, version);
+  return withMetadata(files, answers, version, version === OLD ? OLD_FP : NEW_FP);
 }
 
 /** What a fresh generation with today's templates writes: the target of every clean upgrade. */
@@ -301,11 +304,11 @@ describe('3. the user and the template changed the same line', () => {
   const BLOCK = [
     '<<<<<<< yours (on disk)',
     'revisionHistoryLimit: 3',
-    `||||||| base (create-k8s-app ${OLD})`,
+    `||||||| base (create-k8s-app ${OLD}, templates ${OLD_FP})`,
     'revisionHistoryLimit: 10',
     '=======',
     'revisionHistoryLimit: 5',
-    `>>>>>>> new (create-k8s-app ${NEW})`,
+    `>>>>>>> new (create-k8s-app ${NEW}, templates ${NEW_FP})`,
   ].join('\n');
 
   it('writes conflict markers with the base section, exits 3, and loses nothing else', async () => {
@@ -395,7 +398,7 @@ describe('4. files the generator never produced', () => {
     expect(statusOf(conflicted, HELMIGNORE)).toBe('conflict');
     const text = await read(own, HELMIGNORE);
     expect(text.startsWith('<<<<<<< yours (on disk)\nsecrets/\n||||||| base')).toBe(true);
-    expect(text).toContain(`=======\n${want}>>>>>>> new (create-k8s-app ${NEW})\n`);
+    expect(text).toContain(`=======\n${want}>>>>>>> new (create-k8s-app ${NEW}, templates ${NEW_FP})\n`);
   });
 });
 
@@ -522,8 +525,9 @@ describe('8. --dry-run', () => {
     const before = await snapshot(root, true);
     const result = await upgrade(root, { dryRun: true, set: ['scaling=keda'] });
     expect(await snapshot(root, true)).toEqual(before);
-    expect(result.code).toBe(0);
-    expect(result.lines[0]).toMatch(/^dry run: \d+ file\(s\) would change$/);
+    // Exits as --check would: the edited HPA template is a conflict.
+    expect(result.code).toBe(3);
+    expect(result.lines[0]).toMatch(/^dry run: \d+ file\(s\) would change, with 1 conflict\(s\)$/);
     expect(statusOf(result, DEPLOYMENT)).toBe('update');
     expect(statusOf(result, VALUES)).toBe('merged');
     expect(statusOf(result, HPA)).toBe('conflict');
@@ -680,7 +684,8 @@ describe('the built CLI', () => {
     const root = await project();
     const before = await snapshot(root, true);
     const result = await cli(['upgrade', '--dry-run'], root);
-    expect(result.code).toBe(0);
+    // A clean upgrade would change files: 1, as --check says.
+    expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^dry run: \d+ file\(s\) would change\n/);
     expect(result.stdout).toMatch(new RegExp(`\n {2}update {7}${DEPLOYMENT}\n`));
     expect(result.stdout).toMatch(new RegExp(`\n {2}delete {7}${OLD_PDB}\n`));
