@@ -6,7 +6,7 @@ import { coerce, resolveAnswers } from '../answers.js';
 import type { ParsedArgs } from '../args.js';
 import { builtinTemplates } from '../builtin.js';
 import type { Io } from '../cli.js';
-import { UsageError } from '../errors.js';
+import { Failure, UsageError } from '../errors.js';
 import { gatherFacts } from '../facts.js';
 import { builtinFingerprint, FINGERPRINT } from '../fingerprint.js';
 import { refuseUncommitted } from '../git.js';
@@ -189,6 +189,22 @@ function checkRoot(root: string): void {
   if (!st.isDirectory()) throw new UsageError(`${printable(root, Infinity)} is not a directory: upgrade takes the folder of a generated project`);
 }
 
+/**
+ * Puts back what an interrupted run left (the writer's business). Whatever it finds is input: an
+ * error of its own is reported as it is, anything else as one line naming the leftovers.
+ */
+function recover(root: string): void {
+  try {
+    recoverInterrupted(root);
+  } catch (error) {
+    if (typeof (error as { exitCode?: unknown }).exitCode === 'number') throw error;
+    throw new Failure(
+      `cannot undo the interrupted run recorded in .create-k8s-app/: ${printable((error as Error)?.message ?? String(error), 200)}`,
+      'restore the project from version control, delete .create-k8s-app/journal/, then run upgrade again',
+    );
+  }
+}
+
 /** Fingerprints are shown as recorded, so they are checked like any other recorded field. */
 function checkRecordedFields(recorded: { version: string; templates?: string }): void {
   const hint = `restore ${ANSWERS_FILE} from version control`;
@@ -203,9 +219,7 @@ export async function upgradeProject(root: string, options: UpgradeOptions): Pro
   const fingerprint = options.fingerprint ?? builtinFingerprint();
   const readOnly = options.check || options.dryRun;
   checkRoot(root);
-  if (!readOnly && recoverInterrupted(root)) {
-    // An earlier upgrade stopped midway; the project is back as it was before it.
-  }
+  if (!readOnly) recover(root);
   const recordedText = readRecord(root, ANSWERS_FILE);
   const recorded = await parseRecorded(recordedText, ANSWERS_FILE);
   checkRecordedFields(recorded);

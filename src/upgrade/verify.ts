@@ -32,10 +32,15 @@ export function yamlProblems(text: string, where: string): string[] {
   return problems;
 }
 
-/** Checks the files the generator owns, as the upgrade would leave them. */
+/**
+ * Checks the files the generator owns, as the upgrade would leave them; a line number is one of
+ * the merged text (which --dry-run shows as a diff), so it says so.
+ */
 export function staticProblems(files: ReadonlyMap<string, string | null>): string[] {
   const problems: string[] = [];
-  for (const [path, text] of files) if (text !== null && isPlainYaml(path)) problems.push(...yamlProblems(text, path));
+  for (const [path, text] of files) {
+    if (text !== null && isPlainYaml(path)) problems.push(...yamlProblems(text, path).map((p) => p.replace(/^([^:]+:\d+):/, '$1 (as merged):')));
+  }
   return problems;
 }
 
