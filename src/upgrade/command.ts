@@ -1,6 +1,6 @@
 // `create-k8s-app upgrade [directory...]`: re-render with this version and the recorded (or
 // --set) answers, then merge per file with the recorded base and the user's copy.
-import { statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { coerce, resolveAnswers } from '../answers.js';
 import type { ParsedArgs } from '../args.js';
@@ -150,7 +150,7 @@ function parseSet(entries: string[]): Partial_ {
     const key = (eq < 0 ? entry : entry.slice(0, eq)) as AnswerKey;
     const option = OPTION_BY_KEY.get(key);
     if (eq < 0 || !option)
-      throw new UsageError(`--set ${entry}: expected key=value with key one of ${OPTIONS.map((o) => o.key).join(', ')}`);
+      throw new UsageError(`--set ${printable(entry)}: expected key=value with key one of ${OPTIONS.map((o) => o.key).join(', ')}`);
     (out as Record<string, unknown>)[key] = coerce(option, entry.slice(eq + 1), `--set ${key}`);
   }
   return out;
@@ -175,6 +175,11 @@ const NOT_A_PROJECT = 'generate one with create-k8s-app <directory>';
 
 /** A record inside the project: a regular file, not a link, of bounded size. */
 function readRecord(root: string, path: string, maxBytes?: number): string {
+  // O_NOFOLLOW guards the file itself; a folder on the way is checked here.
+  const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : null;
+  if (folder && lstatSync(join(root, folder), { throwIfNoEntry: false })?.isSymbolicLink()) {
+    throw new UsageError(`${folder} is a symbolic link; create-k8s-app keeps its records in a real folder`, 'replace the link with the folder itself');
+  }
   return readInputFile(join(root, path), {
     shown: path,
     noFollow: true,

@@ -2,7 +2,7 @@
 // answers files that are not regular files or are too big, strings that would restyle or reorder
 // the terminal, and each case that used to end in "this is a bug" with a clear line instead.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { INPUT_MAX_BYTES } from '../../src/input-file.js';
@@ -166,6 +166,11 @@ describe('each former "this is a bug" gives one line naming its cause', () => {
     rmSync(answers);
     writeFileSync(answers, `${text}${'#'.repeat(INPUT_MAX_BYTES)}\n`);
     expectOneLine(runCli(['upgrade', '--check', 'demo'], { cwd }), 2, /^error: \.create-k8s-app\.yaml is \d+ bytes; at most 1048576 allowed$/);
+    // The records' folder linked to one outside the project.
+    writeFileSync(answers, text);
+    renameSync(join(dir, '.create-k8s-app'), join(cwd, 'outside-records'));
+    symlinkSync(join(cwd, 'outside-records'), join(dir, '.create-k8s-app'));
+    expectOneLine(runCli(['upgrade', '--check', 'demo'], { cwd }), 2, 'error: .create-k8s-app is a symbolic link; create-k8s-app keeps its records in a real folder');
   });
 
   it('a malformed journal left in the project: one line, and the project is not touched', () => {
