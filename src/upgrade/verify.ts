@@ -95,6 +95,10 @@ function stageChart(root: string, files: ReadonlyMap<string, string | null>): { 
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+// Monitoring objects render only where the cluster has their API; render them too, so a key given
+// twice in one of them is found as well.
+const MONITORING_APIS = ['ServiceMonitor', 'PodMonitor', 'PrometheusRule'].flatMap((kind) => ['--api-versions', `monitoring.coreos.com/v1/${kind}`]);
+
 /** Renders and lints the chart with each environment's values; returns the problems found. */
 export async function helmProblems(check: HelmCheck): Promise<string[]> {
   const { dir, cleanup } = stageChart(check.root, check.files);
@@ -103,7 +107,7 @@ export async function helmProblems(check: HelmCheck): Promise<string[]> {
     const problems: string[] = [];
     for (const env of check.envs) {
       const valuesFile = `values-${env}.yaml`;
-      const rendered = await run(check.helm, ['template', check.release, chart, '-f', join(chart, valuesFile)]);
+      const rendered = await run(check.helm, ['template', check.release, chart, '-f', join(chart, valuesFile), ...MONITORING_APIS]);
       if (rendered.code !== 0) {
         const first = rendered.stderr.split('\n').find((l) => l.trim() !== '') ?? `helm template exited with ${rendered.code}`;
         problems.push(`chart (with ${valuesFile}): does not render: ${printable(first.replace(/^Error: /, ''), 200)}`);

@@ -863,6 +863,16 @@ describe('14. a merge is validated before it is written', () => {
     const plain = await project({}, NEW);
     expect((await upgrade(plain, { templates, helm: helms[0].bin })).code).toBe(0);
   });
+
+  it('renders the monitoring objects too, which only render where their API exists', async () => {
+    const root = await project({}, NEW);
+    const monitor = 'chart/templates/servicemonitor.yaml';
+    await write(root, monitor, `${await read(root, monitor)}metadata:\n  name: mine\n`);
+    const templates = templatesWith('chart/templates/_pod.tpl', (text) => `${text}{{- /* pod spec of the next version */ -}}\n`);
+    const result = await upgrade(root, { templates, helm: helms[0].bin });
+    expect(result.code, result.lines.join('\n')).toBe(3);
+    expect(result.lines).toContain(`  ${monitor}: the key metadata appears twice in one mapping (rendered with values-prod.yaml)`);
+  });
 });
 
 describe('15. records are data, not instructions', () => {
