@@ -109,8 +109,9 @@ export async function helmProblems(check: HelmCheck): Promise<string[]> {
       const valuesFile = `values-${env}.yaml`;
       const rendered = await run(check.helm, ['template', check.release, chart, '-f', join(chart, valuesFile), ...MONITORING_APIS]);
       if (rendered.code !== 0) {
-        const first = rendered.stderr.split('\n').find((l) => l.trim() !== '') ?? `helm template exited with ${rendered.code}`;
-        problems.push(`chart (with ${valuesFile}): does not render: ${printable(first.replace(/^Error: /, ''), 200)}`);
+        // Helm's message spans lines (the schema errors come below a heading): one line of them.
+        const said = rendered.stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^WARNING:/.test(l)).join(' ');
+        problems.push(`chart (with ${valuesFile}): does not render: ${printable(said.replace(/^Error: /, '') || `helm template exited with ${rendered.code}`, 300)}`);
         continue;
       }
       // Each document names its template (`# Source: <chart>/templates/x.yaml`): report that file.

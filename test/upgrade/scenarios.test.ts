@@ -864,6 +864,31 @@ describe('14. a merge is validated before it is written', () => {
     expect((await upgrade(plain, { templates, helm: helms[0].bin })).code).toBe(0);
   });
 
+  it('refuses a merge after which the chart no longer renders (its values schema fails)', async () => {
+    const root = await project();
+    // A clean merge with the template's values.yaml change, but no longer a valid value.
+    await edit(root, VALUES, 'revisionHistoryLimit: 10', 'revisionHistoryLimit: lots');
+    const templates = templatesWith(VALUES, (text) => text.replace('revisionHistoryLimit: 5', 'revisionHistoryLimit: 10'));
+    const before = await snapshot(root, true);
+    const result = await upgrade(root, { templates, helm: helms[0].bin });
+    expect(result.code, result.lines.join('\n')).toBe(3);
+    expect(statusOf(await upgrade(root, { templates, dryRun: true, helm: null }), VALUES)).toBe('merged');
+    expect(result.lines.join('\n')).toMatch(/\n {2}chart \(with values-(prod|staging)\.yaml\): does not render: .*revisionHistoryLimit/);
+    expect(await snapshot(root, true)).toEqual(before);
+  });
+
+  it('refuses a merge that renders but fails helm lint --strict', async () => {
+    const root = await project();
+    // Renders, but lint --strict refuses the object name (a warning, an error under --strict).
+    const configmap = 'chart/templates/configmap.yaml';
+    await write(root, configmap, `${await read(root, configmap)}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Extra_Settings\n`);
+    const before = await snapshot(root, true);
+    const result = await upgrade(root, { helm: helms[0].bin });
+    expect(result.code, result.lines.join('\n')).toBe(3);
+    expect(result.lines.join('\n')).toMatch(/\n {2}chart: helm lint --strict: \[WARNING\] templates\/configmap\.yaml: object name does not conform .*Extra_Settings/);
+    expect(await snapshot(root, true)).toEqual(before);
+  });
+
   it('renders the monitoring objects too, which only render where their API exists', async () => {
     const root = await project({}, NEW);
     const monitor = 'chart/templates/servicemonitor.yaml';
