@@ -9,7 +9,10 @@ import type { AnswerKey } from './types.js';
 import { PRESETS_DIR } from './paths.js';
 import { readInputFile } from './input-file.js';
 import { printable } from './validate.js';
-import { findDuplicateKey } from './yaml-keys.js';
+import { findDuplicateKey, moreEntriesThan } from './yaml-keys.js';
+
+/** Far more keys and list items than any answers file holds (a few dozen). */
+const MAX_ENTRIES = 1000;
 
 
 export interface PresetInfo {
@@ -32,6 +35,9 @@ export function parseAnswers(
   extraKeys: readonly string[] = [],
   options: ParseAnswersOptions = {},
 ): { answers: Partial_; extra: Record<string, unknown> } {
+  if (moreEntriesThan(text, MAX_ENTRIES)) {
+    throw new UsageError(`${file}: more than ${MAX_ENTRIES} keys and list items; an answers file holds a few dozen`);
+  }
   const lineCounter = new LineCounter();
   // uniqueKeys off: findDuplicateKey does the same check in linear time.
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });

@@ -1,7 +1,7 @@
 // Duplicate keys in a parsed YAML document, found in one pass. The yaml library's own
 // `uniqueKeys` check compares every key with every earlier one: a 1 MiB file of 200,000 keys
 // takes a minute that way, and a few milliseconds with a set per mapping.
-import { isMap, isScalar, visit, type Document, type LineCounter } from 'yaml';
+import { CST, isMap, isScalar, Lexer, visit, type Document, type LineCounter } from 'yaml';
 
 export interface DuplicateKey {
   key: string;
@@ -29,4 +29,19 @@ export function findDuplicateKey(doc: Document, lineCounter: LineCounter): Dupli
     },
   });
   return found;
+}
+
+/**
+ * Whether the text holds more than `max` mapping entries and list items, counted by the yaml
+ * library's lexer, which stops there. Building the document of a 1 MiB file of 200,000 keys takes
+ * the parser a second or more; an answers file has a few dozen entries, so one with thousands is
+ * refused before it is parsed.
+ */
+export function moreEntriesThan(text: string, max: number): boolean {
+  let entries = 0;
+  for (const token of new Lexer().lex(text)) {
+    const type = CST.tokenType(token);
+    if ((type === 'map-value-ind' || type === 'seq-item-ind' || type === 'comma') && ++entries > max) return true;
+  }
+  return false;
 }
