@@ -286,9 +286,9 @@ export async function upgradeProject(root: string, options: UpgradeOptions): Pro
     return {
       code: 3,
       lines: [
-        `${readOnly ? 'the upgrade would break' : 'not upgraded (nothing written): the merge breaks'} the chart:`,
+        `${readOnly ? 'the upgrade would leave' : 'not upgraded (nothing written): the upgrade would leave'} a broken chart:`,
         ...problems.map((p) => `  ${p}`),
-        'hint: the merge of your edits with the new templates is at fault; edit the files named so both fit (run upgrade --dry-run for the diff), then run upgrade again',
+        'hint: your edits and the new templates do not fit together there; change the files named (upgrade --dry-run shows the diff), then run upgrade again',
       ],
     };
   }
@@ -350,6 +350,9 @@ export async function upgradeProject(root: string, options: UpgradeOptions): Pro
   return { code: 0, lines: [...notes, writes ? `upgraded to create-k8s-app ${version}` : 'up to date; nothing to do', ...lines] };
 }
 
+/** Statuses of files the user changed (a deleted generated file included). */
+const EDITED = new Set<FileChange['status']>(['merged', 'kept', 'conflict', 'kept-deleted']);
+
 /**
  * The checks a merged chart must pass before it is written. Skipped when no file holds an edit
  * of the user's: the result is then exactly a fresh generation, which the templates' own tests
@@ -366,7 +369,7 @@ async function verify(
   for (const change of plan.changes) {
     after.set(change.path, change.content !== undefined ? change.content : change.status === 'delete' ? null : (disk.get(change.path) ?? null));
   }
-  const edited = plan.changes.some((c) => c.status === 'merged' || c.status === 'kept' || c.status === 'conflict');
+  const edited = plan.changes.some((c) => EDITED.has(c.status));
   if (!edited) return [];
   const problems = staticProblems(after);
   if (problems.length > 0) return problems;

@@ -835,7 +835,7 @@ describe('14. a merge is validated before it is written', () => {
     expect(dry.code).toBe(3);
     const result = await upgrade(root, { templates });
     expect(result.code).toBe(3);
-    expect(result.lines[0]).toBe('not upgraded (nothing written): the merge breaks the chart:');
+    expect(result.lines[0]).toBe('not upgraded (nothing written): the upgrade would leave a broken chart:');
     expect(result.lines[1]).toMatch(/^ {2}chart\/values\.yaml:\d+ \(as merged\): the key readinessProbe appears twice in one mapping$/);
     // The line of the second key in the merged text: the user's, one line further down.
     const line = Number(/:(\d+) /.exec(result.lines[1])![1]);
@@ -859,6 +859,7 @@ describe('14. a merge is validated before it is written', () => {
     expect(statusOf({ code: 0, lines: (await upgrade(root, { templates, dryRun: true, helm: null })).lines }, 'chart/templates/_pod.tpl')).toBe('merged');
     expect(result.lines).toContain('  chart/templates/deployment.yaml: the key readinessProbe appears twice in one mapping (rendered with values-prod.yaml)');
     expect(await snapshot(root, true)).toEqual(before);
+    expect((await upgrade(root, { templates, helm: helms[0].bin, check: true })).lines[0]).toBe('the upgrade would leave a broken chart:');
     // Without the user's probe the same template change goes through, helm checks and all.
     const plain = await project({}, NEW);
     expect((await upgrade(plain, { templates, helm: helms[0].bin })).code).toBe(0);
