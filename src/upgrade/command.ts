@@ -210,7 +210,7 @@ function recover(root: string): void {
   }
 }
 
-/** Fingerprints are shown as recorded, so they are checked like any other recorded field. */
+/** The recorded version and fingerprint are shown in messages and conflict markers: input, checked like any other. */
 function checkRecordedFields(recorded: { version: string; templates?: string }): void {
   const hint = `restore ${ANSWERS_FILE} from version control`;
   if (!SEMVER.test(recorded.version))
