@@ -20,7 +20,8 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const fromSource = join(root, '.cache', 'build', 'templates.mjs');
 await esbuild.build({
   stdin: {
-    contents: "export { listTemplateFiles } from './load-templates.ts'; export { COMPILE_OPTIONS, HELPERS } from './templates.ts';",
+    contents:
+      "export { listTemplateFiles } from './load-templates.ts'; export { COMPILE_OPTIONS, HELPERS } from './templates.ts'; export { fingerprintSources } from './fingerprint.ts';",
     resolveDir: src,
   },
   outfile: fromSource,
@@ -30,7 +31,7 @@ await esbuild.build({
   platform: 'node',
   logLevel: 'warning',
 });
-const { listTemplateFiles, COMPILE_OPTIONS, HELPERS } = await import(pathToFileURL(fromSource).href);
+const { listTemplateFiles, COMPILE_OPTIONS, HELPERS, fingerprintSources } = await import(pathToFileURL(fromSource).href);
 const options = { ...COMPILE_OPTIONS, knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((name) => [name, true])), knownHelpersOnly: true };
 
 function precompiledTemplates() {
@@ -74,7 +75,8 @@ await esbuild.build({
   legalComments: 'none',
   // CommonJS libraries in the bundle (yaml, the prompts' terminal helpers) require() Node's modules.
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-  define: { __VERSION__: JSON.stringify(pkg.version) },
+  // The template set's fingerprint is compiled in, so a run neither reads the sources nor loads node:crypto for it.
+  define: { __VERSION__: JSON.stringify(pkg.version), __TEMPLATES_FINGERPRINT__: JSON.stringify(fingerprintSources(root)) },
   plugins: [precompiled],
   logLevel: 'warning',
 });

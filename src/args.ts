@@ -21,6 +21,8 @@ export interface CreateArgs extends Common {
   preset?: string;
   yes: boolean;
   force: boolean;
+  /** --force / upgrade: write even over uncommitted changes */
+  allowDirty: boolean;
   dryRun: boolean;
   lint: boolean;
 }
@@ -34,6 +36,10 @@ export interface UpgradeArgs extends Common {
   check: boolean;
   dryRun: boolean;
   yes: boolean;
+  /** write even over uncommitted changes */
+  allowDirty: boolean;
+  /** validate a merge without `helm lint` */
+  lint: boolean;
 }
 
 export interface PresetsArgs extends Common {
@@ -69,6 +75,7 @@ export const FLAGS: Record<CommandName, Flags> = {
     preset: { type: 'string' },
     yes: { type: 'boolean', short: 'y' },
     force: { type: 'boolean' },
+    'allow-dirty': { type: 'boolean' },
     'dry-run': { type: 'boolean' },
     'no-lint': { type: 'boolean' },
     ...COMMON,
@@ -79,6 +86,8 @@ export const FLAGS: Record<CommandName, Flags> = {
     'dry-run': { type: 'boolean' },
     restore: { type: 'string', multiple: true },
     yes: { type: 'boolean', short: 'y' },
+    'allow-dirty': { type: 'boolean' },
+    'no-lint': { type: 'boolean' },
     ...COMMON,
   },
   presets: { ...COMMON },
@@ -112,6 +121,8 @@ export function parseArgv(command: CommandName, argv: string[]): CommandArgs {
       check: Boolean(values.check),
       dryRun: Boolean(values['dry-run']),
       yes: Boolean(values.yes),
+      allowDirty: Boolean(values['allow-dirty']),
+      lint: !values['no-lint'],
     };
   }
   if (positionals.length > 1) {
@@ -132,6 +143,7 @@ export function parseArgv(command: CommandName, argv: string[]): CommandArgs {
     preset: values.preset as string | undefined,
     yes: Boolean(values.yes),
     force: Boolean(values.force),
+    allowDirty: Boolean(values['allow-dirty']),
     dryRun: Boolean(values['dry-run']),
     lint: !values['no-lint'],
   };

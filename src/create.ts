@@ -56,7 +56,9 @@ export async function create(args: CreateArgs, io: Io): Promise<number> {
 
   const plan = render(answers, await builtinTemplates(), VERSION);
   const files = withMetadata(plan, answers, VERSION);
-  const shown = relative(io.cwd, target) || '.';
+  const shown = printable(relative(io.cwd, target) || '.', Infinity);
+  // Before anything is written: a HELM_BIN that names no program is bad input, not a lint failure.
+  const helm = args.lint && !args.dryRun ? findHelm() : null;
 
   if (args.dryRun) {
     io.out(`would write ${files.size} files to ${shown}/:`);
@@ -65,13 +67,13 @@ export async function create(args: CreateArgs, io: Io): Promise<number> {
   }
 
   if (intoExisting) {
+    if (!args.allowDirty) await (await import('./git.js')).refuseUncommitted(target, [...files.keys()]);
     await applyChanges(target, [...files].map(([path, content]) => ({ path, content })));
   } else {
     await writeNewProject(target, files);
   }
   io.out(`created ${shown}/ (${files.size} files): ${answers.type}, ${answers.strategy}, scaling ${answers.scaling}, ${answers.security}, envs ${answers.envs.join(', ')}`);
 
-  const helm = args.lint ? findHelm() : null;
   if (helm) {
     const result = await lintChart(helm, join(target, 'chart'), answers.envs);
     if (!result.ok) {

@@ -4,6 +4,7 @@ const COMMAND_FLAGS: [string, string][] = [
   ['--preset <name|file>', 'a built-in preset (see `create-k8s-app presets`) or a YAML file of answers'],
   ['-y, --yes', 'never prompt; defaults for anything not given'],
   ['--force', 'allow writing into a non-empty directory (only generated paths are written)'],
+  ['--allow-dirty', 'with --force: write even over files with uncommitted git changes'],
   ['--dry-run', 'list the files that would be written; write nothing'],
   ['--no-lint', 'skip `helm lint` after generating (run when helm is on PATH or HELM_BIN is set)'],
   ['-h, --help / -v, --version', ''],
@@ -44,9 +45,11 @@ Re-renders each project with this version and its recorded answers, and merges t
 your edits (a three-way merge against the recorded base).
 
   --set <key=value>   change an answer (repeatable): scaling=keda, strategy=canary, envs=staging,prod
-  --check             change nothing; exit 0 if up to date, 1 if an upgrade would change files,
-                      3 if conflict markers are present
-  --dry-run           change nothing; print each file's status and a unified diff
+  --check             change nothing; exit 0 if up to date, 1 if a clean upgrade would change
+                      files, 3 if it would conflict (or conflict markers are present)
+  --dry-run           change nothing; print each file's status and a unified diff (exits as --check)
+  --allow-dirty       write even over files with uncommitted git changes
+  --no-lint           skip the helm checks of the merged chart
   --restore <path>    bring back a generated file you deleted (repeatable)
   -y, --yes           never prompt
 `;

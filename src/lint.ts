@@ -1,19 +1,32 @@
 // Optional post-step: `helm lint --strict` on the chart with each environment's values.
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { UsageError } from './errors.js';
+import { printable } from './validate.js';
 
-export function findHelm(): string | null {
-  if (process.env.HELM_BIN) return process.env.HELM_BIN;
+const executable = (path: string): boolean => {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
+
+function onPath(name: string): string | null {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, 'helm'), constants.X_OK);
-      return join(dir, 'helm');
-    } catch {
-      // not here
-    }
+    if (dir && executable(join(dir, name))) return join(dir, name);
   }
   return null;
+}
+
+/** HELM_BIN (a path, or a name looked up on PATH), else `helm` on PATH, else null. */
+export function findHelm(): string | null {
+  const given = process.env.HELM_BIN;
+  if (!given) return onPath('helm');
+  const found = given.includes('/') ? (executable(given) ? given : null) : onPath(given);
+  if (!found) throw new UsageError(`HELM_BIN=${printable(given, Infinity)} is not an executable file`, 'point HELM_BIN at a helm binary, unset it, or pass --no-lint');
+  return found;
 }
 
 export interface LintResult {

@@ -3,21 +3,29 @@
 import { LineCounter, isMap, isNode, isScalar, parseDocument, stringify, type Pair } from 'yaml';
 import { coerce } from './answers.js';
 import { UsageError } from './errors.js';
+import { builtinFingerprint } from './fingerprint.js';
 import { OPTIONS, OPTION_BY_KEY, type Partial_ } from './options.js';
 import type { AnswerKey, Answers } from './types.js';
 import { printable } from './validate.js';
 
 const HEADER = '# The answers this project was generated from; `create-k8s-app upgrade` re-renders with them.\n';
 
+export interface Recorded {
+  version: string;
+  /** fingerprint of the template set; absent in projects generated before it was recorded */
+  templates?: string;
+  answers: Partial_;
+}
+
 /** Every answer, in the option table's order, so the file reads like `--help`. */
-export function serializeAnswers(answers: Answers, version: string): string {
+export function serializeAnswers(answers: Answers, version: string, templates = builtinFingerprint()): string {
   const recorded: Record<string, unknown> = {};
   for (const option of OPTIONS) recorded[option.key] = answers[option.key];
-  return HEADER + stringify({ version, answers: recorded }, { lineWidth: 0 });
+  return HEADER + stringify({ version, templates, answers: recorded }, { lineWidth: 0 });
 }
 
 /** The file as written above or edited by hand; every problem names the file and the line. */
-export async function parseRecorded(text: string, file: string): Promise<{ version: string; answers: Partial_ }> {
+export async function parseRecorded(text: string, file: string): Promise<Recorded> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const at = (offset: number) => `${file}:${lineCounter.linePos(offset).line}`;
@@ -26,7 +34,7 @@ export async function parseRecorded(text: string, file: string): Promise<{ versi
     throw new UsageError(`${at(error.pos[0])}: malformed YAML: ${error.message.split('\n')[0]}`);
   }
   const fields = entries(doc.contents, file);
-  const allowed = ['version', 'answers'];
+  const allowed = ['version', 'templates', 'answers'];
   for (const field of fields) {
     if (!allowed.includes(field.key)) throw new UsageError(`${field.where}: unknown key`, `allowed keys: ${allowed.join(', ')}`);
   }
@@ -46,7 +54,10 @@ export async function parseRecorded(text: string, file: string): Promise<{ versi
     // An empty value means "not given": the default fills it.
     if (raw !== null) (answers as Record<string, unknown>)[field.key] = coerce(option, raw, field.where);
   }
-  return { version, answers };
+  const templatesField = fields.find((f) => f.key === 'templates');
+  const templates = templatesField?.value();
+  if (templatesField && typeof templates !== 'string') throw new UsageError(`${templatesField.where}: expected the template set's fingerprint`);
+  return { version, ...(typeof templates === 'string' && { templates }), answers };
 
   /** The pairs of a mapping (none for an empty value), each with where it is and its value. */
   function entries(node: unknown, what: string) {

@@ -123,8 +123,22 @@ const HTTPS_URL = new RegExp(`^https://${URL_HOST}(?:/${URL_SEGMENT})*/?$`);
 const SSH_URL = new RegExp(`^ssh://(?:${URL_USER})?${URL_HOST}(?:/${URL_SEGMENT})+/?$`);
 const SCP_URL = new RegExp(`^${URL_USER}[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?:${URL_SEGMENT}(?:/${URL_SEGMENT})*$`);
 
+// `scheme://user:password@host` or `scheme://token@host`: credentials, which must never be
+// written into a generated file nor echoed back.
+const URL_CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i;
+
+/** The URL with any user information before the host replaced by `***`. */
+export function redactUrl(value: string): string {
+  return value.replace(URL_CREDENTIALS, '$1***@');
+}
+
 export function checkRepoUrl(value: string): string | null {
   if (HTTPS_URL.test(value) || SSH_URL.test(value) || SCP_URL.test(value)) return null;
+  const credentials = URL_CREDENTIALS.exec(value);
+  // ssh://git@host is a user name, not a secret; anything with a password, or any user on
+  // https (a token in place of the user), is.
+  if (credentials && (/^https?:/i.test(credentials[1]) || credentials[2].includes(':')))
+    return `repo-url "${printable(redactUrl(value))}" holds credentials; give the URL without them (Argo CD takes credentials from a repository Secret)`;
   return `repo-url "${printable(value)}" is not a repository URL; use https://host/org/repo.git, ssh://git@host/org/repo.git or git@host:org/repo.git`;
 }
 
@@ -143,6 +157,8 @@ export function checkSecretKeys(list: string[]): string | null {
   for (const key of list) {
     if (!ENV_KEY.test(key) || key.length > 128)
       return `secret key "${printable(key)}" is not an environment variable name (letters, digits and _, not starting with a digit)`;
+    // A valid name, but JavaScript objects (and the values reader) give this key a meaning of its own.
+    if (key === '__proto__') return 'secret key "__proto__" is reserved; choose another name';
     if (seen.has(key)) return `secret key "${key}" is listed twice`;
     seen.add(key);
   }
@@ -150,12 +166,15 @@ export function checkSecretKeys(list: string[]): string | null {
   return null;
 }
 
-/** Shows control characters visibly so an error line stays one line. */
+/**
+ * Shows control characters visibly so an echoed string stays one line and cannot restyle the
+ * terminal or reorder what it shows: C0 controls and ESC (escaped by JSON), DEL, the C1 controls
+ * (a terminal may take U+009B as an escape), the Unicode line and paragraph separators, and the
+ * bidirectional controls (U+061C, U+200E-F, U+202A-E, U+2066-9).
+ */
 export function printable(value: string, max = 80): string {
-  // JSON leaves DEL, the C1 controls (a terminal may take U+009B as an escape) and the Unicode
-  // line and paragraph separators as they are.
   const escaped = JSON.stringify(value)
     .slice(1, -1)
-    .replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    .replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return escaped.length > max ? `${escaped.slice(0, max - 3)}...` : escaped;
 }

@@ -9,6 +9,7 @@ import { everyCombination } from './support/combinations.js';
 import { answersFor } from './support/project.js';
 
 const FILE = '.create-k8s-app.yaml';
+const FP = '0123456789ab';
 
 function expectSameAnswers(read: Partial<Answers>, answers: Answers, id: string) {
   for (const option of OPTIONS) {
@@ -25,8 +26,9 @@ const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(need
 describe('.create-k8s-app.yaml', () => {
   it('writes the version and every answer in the option order, one per line', async () => {
     const answers = await answersFor({ name: 'shop' });
-    expect(serializeAnswers(answers, '0.1.0')).toBe(`# The answers this project was generated from; \`create-k8s-app upgrade\` re-renders with them.
+    expect(serializeAnswers(answers, '0.1.0', FP)).toBe(`# The answers this project was generated from; \`create-k8s-app upgrade\` re-renders with them.
 version: 0.1.0
+templates: 0123456789ab
 answers:
   name: shop
   type: web
@@ -71,8 +73,9 @@ answers:
     { type: 'cron' as const, port: undefined },
   ])('round-trips %o', async (given) => {
     const answers = await answersFor({ name: 'shop', ...given });
-    const recorded = await parseRecorded(serializeAnswers(answers, '1.2.3-rc.1'), FILE);
+    const recorded = await parseRecorded(serializeAnswers(answers, '1.2.3-rc.1', FP), FILE);
     expect(recorded.version).toBe('1.2.3-rc.1');
+    expect(recorded.templates).toBe(FP);
     expectSameAnswers(recorded.answers, answers, JSON.stringify(given));
   });
 

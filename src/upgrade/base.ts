@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { printable } from '../validate.js';
 
 /** Where the pristine output of the last generation is kept, relative to the project root. */
 export const BASE_FILE = '.create-k8s-app/base.json';
@@ -16,8 +17,9 @@ export function serializeBase(files: Map<string, string>): string {
 }
 
 /**
- * Reads what `serializeBase` wrote (plain string values are accepted too). Paths must be
- * relative and stay inside the project, since the upgrade may delete files listed here.
+ * Reads what `serializeBase` wrote (plain string values are accepted too). The record is data,
+ * not instructions: the upgrade writes and deletes the paths listed here, so each must be one
+ * the generator itself produces (isGeneratedPath), or the whole record is refused.
  */
 export function parseBase(text: string, where: string): Map<string, string> {
   const fail = (why: string) =>
@@ -33,15 +35,33 @@ export function parseBase(text: string, where: string): Map<string, string> {
   }
   const files = new Map<string, string>();
   for (const [path, value] of Object.entries(data)) {
-    if (!isProjectPath(path)) throw fail(`"${path}" is not a relative path inside the project`);
+    if (!isGeneratedPath(path)) throw fail(`"${printable(path)}" is not a path create-k8s-app generates`);
     if (typeof value === 'string') files.set(path, value);
     else if (Array.isArray(value) && value.every((l) => typeof l === 'string')) files.set(path, value.join('\n'));
-    else throw fail(`the content of "${path}" must be an array of lines or a string`);
+    else throw fail(`the content of "${printable(path)}" must be an array of lines or a string`);
   }
   return files;
 }
 
-function isProjectPath(path: string): boolean {
-  if (path === '' || path.startsWith('/') || path.includes('\\') || /^[A-Za-z]:/.test(path)) return false;
-  return path.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+// What the generator writes, in this version or an earlier one: the README, the ApplicationSet,
+// and the chart's own files (Chart.yaml, values files, templates and helm tests). Never a path
+// outside these (.git/, the app's sources, the records themselves), never a hidden name.
+const NAME = '[A-Za-z0-9_][A-Za-z0-9_.-]*';
+const GENERATED = new RegExp(
+  [
+    'README\\.md',
+    `argocd/${NAME}\\.yaml`,
+    'chart/(?:Chart\\.yaml|\\.helmignore|README\\.md|values\\.yaml|values\\.schema\\.json)',
+    'chart/values-[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\\.yaml',
+    `chart/templates/(?:tests/)?${NAME}\\.(?:yaml|tpl|txt)`,
+  ]
+    .map((p) => `(?:${p})`)
+    .join('|')
+    .replace(/^/, '^(?:')
+    .replace(/$/, ')$'),
+);
+
+/** Whether `path` is one the generator can produce; only those may be written or deleted on a record's word. */
+export function isGeneratedPath(path: string): boolean {
+  return GENERATED.test(path) && !path.split('/').some((seg) => seg === '.' || seg === '..');
 }

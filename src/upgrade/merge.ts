@@ -18,8 +18,11 @@ export const MARKER_BASE = '||||||| base';
 export const MARKER_SEP = '=======';
 export const MARKER_NEW = '>>>>>>> new';
 
-export function upgradeLabels(fromVersion: string, toVersion: string): MergeLabels {
-  return { base: `create-k8s-app ${fromVersion}`, next: `create-k8s-app ${toVersion}` };
+/** `create-k8s-app <version>, templates <fingerprint>`, the fingerprint where one is known. */
+export function upgradeLabels(fromVersion: string, toVersion: string, fromTemplates?: string, toTemplates?: string): MergeLabels {
+  const label = (version: string, templates?: string) =>
+    templates === undefined ? `create-k8s-app ${version}` : `create-k8s-app ${version}, templates ${templates}`;
+  return { base: label(fromVersion, fromTemplates), next: label(toVersion, toTemplates) };
 }
 
 /** Lines without terminators, plus whether the text ended with a newline. */

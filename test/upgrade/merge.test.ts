@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { mergeText, upgradeLabels } from '../../src/upgrade/merge.js';
 import { findConflictMarkers, hasConflictMarkers } from '../../src/upgrade/markers.js';
 import { changeDiff, unifiedDiff } from '../../src/upgrade/diff.js';
-import { BASE_FILE, parseBase, serializeBase } from '../../src/upgrade/base.js';
+import { BASE_FILE, isGeneratedPath, parseBase, serializeBase } from '../../src/upgrade/base.js';
 
 const labels = upgradeLabels('0.1.0', '0.2.0');
 const lines = (...l: string[]) => l.map((x) => x + '\n').join('');
@@ -158,17 +158,17 @@ describe('unifiedDiff', () => {
 
 describe('base.json', () => {
   const files = new Map([
-    ['values.yaml', 'a: 1\n'],
-    ['Chart.yaml', 'name: x\nversion: 1'],
-    ['templates/_helpers.tpl', ''],
+    ['chart/values.yaml', 'a: 1\n'],
+    ['chart/Chart.yaml', 'name: x\nversion: 1'],
+    ['chart/templates/_helpers.tpl', ''],
   ]);
 
   it('serializes deterministically with sorted keys, line arrays and a final newline', () => {
     const text = serializeBase(files);
     expect(text).toBe(serializeBase(new Map([...files].reverse())));
     expect(text.endsWith('}\n')).toBe(true);
-    expect(Object.keys(JSON.parse(text))).toEqual(['Chart.yaml', 'templates/_helpers.tpl', 'values.yaml']);
-    expect(text).toContain('  "values.yaml": [\n    "a: 1",\n    ""\n  ]');
+    expect(Object.keys(JSON.parse(text))).toEqual(['chart/Chart.yaml', 'chart/templates/_helpers.tpl', 'chart/values.yaml']);
+    expect(text).toContain('  "chart/values.yaml": [\n    "a: 1",\n    ""\n  ]');
   });
 
   it('round-trips exactly', () => {
@@ -176,20 +176,35 @@ describe('base.json', () => {
   });
 
   it('accepts plain string values', () => {
-    expect(parseBase('{"a.yaml": "x\\n"}', 'b.json')).toEqual(new Map([['a.yaml', 'x\n']]));
+    expect(parseBase('{"chart/values.yaml": "x\\n"}', 'b.json')).toEqual(new Map([['chart/values.yaml', 'x\n']]));
   });
 
   it.each([
     ['{', /b\.json: not valid JSON/],
     ['[]', /b\.json: expected a JSON object/],
     ['null', /expected a JSON object/],
-    ['{"a": 1}', /content of "a" must be/],
-    ['{"a": ["x", 2]}', /content of "a" must be/],
-    ['{"../etc/passwd": ""}', /"\.\.\/etc\/passwd" is not a relative path/],
-    ['{"/etc/passwd": ""}', /not a relative path/],
-    ['{"a//b": ""}', /not a relative path/],
-    ['{"C:/x": ""}', /not a relative path/],
+    ['{"README.md": 1}', /content of "README.md" must be/],
+    ['{"README.md": ["x", 2]}', /content of "README.md" must be/],
+    ['{"../etc/passwd": ""}', /"\.\.\/etc\/passwd" is not a path create-k8s-app generates/],
+    ['{"/etc/passwd": ""}', /not a path create-k8s-app generates/],
+    ['{"chart//values.yaml": ""}', /not a path create-k8s-app generates/],
+    ['{"C:/x": ""}', /not a path create-k8s-app generates/],
+    // A record is data, not instructions: it cannot name the repository's or the app's own files.
+    ['{".git/HEAD": ""}', /"\.git\/HEAD" is not a path create-k8s-app generates/],
+    ['{"src/main.go": ""}', /"src\/main\.go" is not a path create-k8s-app generates/],
+    ['{"chart/templates/../../src/main.go": ""}', /not a path create-k8s-app generates/],
+    ['{".create-k8s-app.yaml": ""}', /not a path create-k8s-app generates/],
+    ['{"chart/.git/config": ""}', /not a path create-k8s-app generates/],
+    ['{"chart/templates/x\\u001b[31m.yaml": ""}', /"chart\/templates\/x\\u001b\[31m\.yaml" is not/],
   ])('rejects %s', (text, message) => {
     expect(() => parseBase(text, 'b.json')).toThrow(message);
+  });
+
+  it('accepts every path the generator writes, and paths earlier versions wrote', () => {
+    for (const path of ['README.md', 'argocd/applicationset.yaml', 'chart/values-prod.yaml', 'chart/values.schema.json',
+      'chart/.helmignore', 'chart/templates/_pod.tpl', 'chart/templates/NOTES.txt', 'chart/templates/tests/test-connection.yaml',
+      'chart/templates/poddisruptionbudget.yaml']) {
+      expect(isGeneratedPath(path), path).toBe(true);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -222,16 +222,35 @@ describe('readDisk', () => {
     mkdirSync(join(root, 'bin'));
     writeFileSync(join(root, 'bin/run.sh'), 'echo hi\n');
     chmodSync(join(root, 'bin/run.sh'), 0o755);
-    writeFileSync(join(root, 'file'), 'x');
-    const { disk, modes } = await readDisk(root, ['bin/run.sh', 'missing.yaml', 'file/below']);
+    const { disk, modes } = await readDisk(root, ['bin/run.sh', 'missing.yaml', 'gone/below']);
     expect(disk).toEqual(
       new Map([
         ['bin/run.sh', 'echo hi\n'],
         ['missing.yaml', null],
-        ['file/below', null],
+        ['gone/below', null],
       ]),
     );
     expect(modes.get('bin/run.sh')! & 0o111).toBe(0o111);
     expect(modes.has('missing.yaml')).toBe(false);
+  });
+
+  it('refuses a file where a generated folder belongs, and a folder where a file belongs', async () => {
+    writeFileSync(join(root, 'file'), 'x');
+    await expect(readDisk(root, ['file/below'])).rejects.toThrow(/^file is a file where create-k8s-app keeps a folder$/);
+    mkdirSync(join(root, 'dir.yaml'));
+    await expect(readDisk(root, ['dir.yaml'])).rejects.toThrow(/^dir\.yaml is a folder where create-k8s-app writes a file$/);
+  });
+
+  it('never follows a link, at the file or in a folder above it', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'cka-outside-'));
+    try {
+      writeFileSync(join(outside, 'secret'), 'GITHUB_TOKEN=x\n');
+      symlinkSync(join(outside, 'secret'), join(root, 'leak.yaml'));
+      symlinkSync(outside, join(root, 'linked'));
+      await expect(readDisk(root, ['leak.yaml'])).rejects.toThrow(/^leak\.yaml is a symbolic link where create-k8s-app writes/);
+      await expect(readDisk(root, ['linked/secret'])).rejects.toThrow(/^linked is a symbolic link where create-k8s-app writes/);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });

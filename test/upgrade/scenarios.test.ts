@@ -2,10 +2,10 @@
 // "0.0.9" templates built by test/support/older-release.ts (its list says what differs), edited the
 // way a team would, then upgraded to the current templates as 0.1.0 — in process through
 // upgradeProject, and through the built CLI for exit codes and output.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,15 +13,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { resolveAnswers } from '../../src/answers.js';
 import { checkObjects, formatFindings } from '../support/checks/index.js';
+import { builtinFingerprint, fingerprintFiles } from '../../src/fingerprint.js';
 import { loadTemplates } from '../../src/load-templates.js';
 import { withMetadata } from '../../src/metadata.js';
 import { render } from '../../src/render.js';
 import type { Answers } from '../../src/types.js';
 import { upgradeProject, type UpgradeOptions, type UpgradeResult } from '../../src/upgrade/command.js';
 import { buildView } from '../../src/view.js';
+import { CHART_VALUES, type Value, type ValuesModel } from '../../src/values/model.js';
 import { recoverInterrupted, writeNewProject } from '../../src/write.js';
 import { helmBinaries, runHelm, type HelmBinary } from '../support/helm.js';
-import { OLDER_RELEASE_VALUES, olderReleaseTemplates } from '../support/older-release.js';
+import { OLDER_RELEASE_EDITS, OLDER_RELEASE_VALUES, olderReleaseTemplates } from '../support/older-release.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(REPO, 'bin/create-k8s-app.js');
@@ -29,6 +31,9 @@ const OLD = '0.0.9';
 const NEW = '0.1.0';
 const OLD_TEMPLATES = olderReleaseTemplates(join(REPO, 'templates'));
 const NEW_TEMPLATES = loadTemplates(join(REPO, 'templates'));
+// The older release's fingerprint stands for its template set: today's with its edits.
+const OLD_FP = fingerprintFiles([['older-release.json', Buffer.from(JSON.stringify(OLDER_RELEASE_EDITS))]]);
+const NEW_FP = builtinFingerprint();
 
 const ANSWERS = '.create-k8s-app.yaml';
 const JOURNAL = '.create-k8s-app/journal/journal.json';
@@ -74,7 +79,7 @@ function renderOld(answers: Answers): Map<string, string> {
 async function generated(flags: Flags, version: string): Promise<Map<string, string>> {
   const answers = await answersFor(flags);
   const files = version === OLD ? renderOld(answers) : render(answers, NEW_TEMPLATES, NEW);
-  return withMetadata(files, answers, version);
+  return withMetadata(files, answers, version, version === OLD ? OLD_FP : NEW_FP);
 }
 
 /** What a fresh generation with today's templates writes: the target of every clean upgrade. */
@@ -303,11 +308,11 @@ describe('3. the user and the template changed the same line', () => {
   const BLOCK = [
     '<<<<<<< yours (on disk)',
     'revisionHistoryLimit: 3',
-    `||||||| base (create-k8s-app ${OLD})`,
+    `||||||| base (create-k8s-app ${OLD}, templates ${OLD_FP})`,
     'revisionHistoryLimit: 10',
     '=======',
     'revisionHistoryLimit: 5',
-    `>>>>>>> new (create-k8s-app ${NEW})`,
+    `>>>>>>> new (create-k8s-app ${NEW}, templates ${NEW_FP})`,
   ].join('\n');
 
   it('writes conflict markers with the base section, exits 3, and loses nothing else', async () => {
@@ -397,7 +402,7 @@ describe('4. files the generator never produced', () => {
     expect(statusOf(conflicted, HELMIGNORE)).toBe('conflict');
     const text = await read(own, HELMIGNORE);
     expect(text.startsWith('<<<<<<< yours (on disk)\nsecrets/\n||||||| base')).toBe(true);
-    expect(text).toContain(`=======\n${want}>>>>>>> new (create-k8s-app ${NEW})\n`);
+    expect(text).toContain(`=======\n${want}>>>>>>> new (create-k8s-app ${NEW}, templates ${NEW_FP})\n`);
   });
 });
 
@@ -524,8 +529,9 @@ describe('8. --dry-run', () => {
     const before = await snapshot(root, true);
     const result = await upgrade(root, { dryRun: true, set: ['scaling=keda'] });
     expect(await snapshot(root, true)).toEqual(before);
-    expect(result.code).toBe(0);
-    expect(result.lines[0]).toMatch(/^dry run: \d+ file\(s\) would change$/);
+    // Exits as --check would: the edited HPA template is a conflict.
+    expect(result.code).toBe(3);
+    expect(result.lines[0]).toMatch(/^dry run: \d+ file\(s\) would change, with 1 conflict\(s\)$/);
     expect(statusOf(result, DEPLOYMENT)).toBe('update');
     expect(statusOf(result, VALUES)).toBe('merged');
     expect(statusOf(result, HPA)).toBe('conflict');
@@ -682,7 +688,8 @@ describe('the built CLI', () => {
     const root = await project();
     const before = await snapshot(root, true);
     const result = await cli(['upgrade', '--dry-run'], root);
-    expect(result.code).toBe(0);
+    // A clean upgrade would change files: 1, as --check says.
+    expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^dry run: \d+ file\(s\) would change\n/);
     expect(result.stdout).toMatch(new RegExp(`\n {2}update {7}${DEPLOYMENT}\n`));
     expect(result.stdout).toMatch(new RegExp(`\n {2}delete {7}${OLD_PDB}\n`));
@@ -758,5 +765,324 @@ describe('the built CLI', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^error: --set scaling: "sideways" is not one of none, hpa, keda\n$/);
     expect(await snapshot(root, true)).toEqual(before);
+  });
+});
+
+// ---------------------------------------------------------------- the project as untrusted input
+
+/** Today's values model with `change` applied to its list of values: a values change to merge with. */
+function valuesWith(change: (values: Value[]) => Value[]): ValuesModel {
+  return { ...CHART_VALUES, values: change([...CHART_VALUES.values]) };
+}
+
+/** Today's templates with one template's output changed: a template change to merge with. */
+function templatesWith(name: string, change: (text: string) => string): Map<string, (context: object) => string> {
+  const templates = new Map(NEW_TEMPLATES);
+  const original = NEW_TEMPLATES.get(name)!;
+  templates.set(name, (context) => change(original(context)));
+  return templates;
+}
+
+const oneErrorLine = (stderr: string) => {
+  const lines = stderr.split('\n').filter((l) => l !== '');
+  expect(lines[0], stderr).toMatch(/^error: /);
+  expect(lines.length, stderr).toBeLessThanOrEqual(2);
+  if (lines[1] !== undefined) expect(lines[1]).toMatch(/^hint: /);
+  expect(stderr).not.toMatch(/this is a bug|\n\s+at |\u001b/);
+};
+
+describe('13. --check and --dry-run tell a clean upgrade from a conflicting one', () => {
+  it('exit 1 for a clean upgrade and 3 for one that would conflict, changing nothing', async () => {
+    const clean = await project();
+    await edit(clean, VALUES, '    memory: 256Mi', '    memory: 1Gi');
+    const conflicting = await project();
+    await edit(conflicting, VALUES, 'revisionHistoryLimit: 10', 'revisionHistoryLimit: 3');
+    const before = await Promise.all([clean, conflicting].map((r) => snapshot(r, true)));
+
+    expect(await check(clean)).toMatchObject({ code: 1 });
+    const predicted = await check(conflicting);
+    expect(predicted.code).toBe(3);
+    expect(predicted.lines[0]).toBe(`an upgrade to create-k8s-app ${NEW} would conflict in 1 file(s); run create-k8s-app upgrade and resolve them`);
+    expect(predicted.lines).toContain(`  ${VALUES}: overlapping edits; resolve the conflict markers`);
+
+    const dryClean = await upgrade(clean, { dryRun: true });
+    expect(dryClean.code).toBe(1);
+    expect(statusOf(dryClean, VALUES)).toBe('merged');
+    const dryConflict = await upgrade(conflicting, { dryRun: true });
+    expect(dryConflict.code).toBe(3);
+    expect(dryConflict.lines[0]).toMatch(/^dry run: \d+ file\(s\) would change, with 1 conflict\(s\)$/);
+    expect(statusOf(dryConflict, VALUES)).toBe('conflict');
+    expect(await Promise.all([clean, conflicting].map((r) => snapshot(r, true)))).toEqual(before);
+
+    // And the upgrade does what they predicted.
+    expect((await upgrade(clean)).code).toBe(0);
+    expect((await upgrade(conflicting)).code).toBe(3);
+  });
+
+  it('the built CLI exits 1 and 3 the same way', async () => {
+    const clean = await project();
+    const conflicting = await project();
+    await edit(conflicting, VALUES, 'revisionHistoryLimit: 10', 'revisionHistoryLimit: 3');
+    expect((await cli(['upgrade', '--check'], clean)).code).toBe(1);
+    expect((await cli(['upgrade', '--check'], conflicting)).code).toBe(3);
+    expect((await cli(['upgrade', '--dry-run'], clean)).code).toBe(1);
+    const dry = await cli(['upgrade', '--dry-run'], conflicting);
+    expect(dry.code).toBe(3);
+    expect(dry.stderr).toContain(`  ${VALUES}: overlapping edits; resolve the conflict markers\n`);
+  });
+});
+
+describe('14. a merge is validated before it is written', () => {
+  it('refuses a clean merge that gives values.yaml a duplicate readinessProbe key, naming file, line and key', async () => {
+    const root = await project({}, NEW);
+    // The user adds a key at the end; the new templates add the same key near the top.
+    const edited = `${await read(root, VALUES)}readinessProbe:\n  periodSeconds: 3\n`;
+    await write(root, VALUES, edited);
+    const values = valuesWith((list) => {
+      const at = list.findIndex((value) => value.key === 'fullnameOverride') + 1;
+      list.splice(at, 0, { key: 'readinessProbe', type: 'object', default: {}, doc: 'Readiness probe settings' });
+      return list;
+    });
+    const before = await snapshot(root, true);
+    const dry = await upgrade(root, { values, dryRun: true });
+    expect(dry.code).toBe(3);
+    const result = await upgrade(root, { values });
+    expect(result.code).toBe(3);
+    expect(result.lines[0]).toBe('not upgraded (nothing written): the upgrade would leave a broken chart:');
+    expect(result.lines[1]).toMatch(/^ {2}chart\/values\.yaml:\d+ \(as merged\): the key readinessProbe appears twice in one mapping$/);
+    // The line of the second key in the merged text: the user's, one line further down.
+    const line = Number(/:(\d+) /.exec(result.lines[1])![1]);
+    const rendered = render(await answersFor({}), NEW_TEMPLATES, NEW, values).get(VALUES)!;
+    const merged = `${rendered}readinessProbe:\n  periodSeconds: 3\n`.split('\n');
+    expect(merged[line - 1]).toBe('readinessProbe:');
+    expect(merged[line]).toBe('  periodSeconds: 3');
+    expect(await snapshot(root, true)).toEqual(before);
+    expect((await upgrade(root, { values, check: true })).code).toBe(3);
+  });
+
+  it('refuses a clean merge whose rendered pod has two readinessProbe keys (helm template), writing nothing', async () => {
+    const root = await project({}, NEW);
+    // The user adds a probe of their own to the container, not seeing the generated one below.
+    await edit(root, 'chart/templates/_pod.tpl', '      image: {{ include "demo.image" . | quote }}\n',
+      '      image: {{ include "demo.image" . | quote }}\n      readinessProbe:\n        exec:\n          command: [cat, /tmp/ready]\n');
+    // The new templates change the same file elsewhere: a clean line merge.
+    const templates = templatesWith('chart/templates/_pod.tpl', (text) => `${text}{{- /* pod spec of the next version */ -}}\n`);
+    const before = await snapshot(root, true);
+    const result = await upgrade(root, { templates, helm: helms[0].bin });
+    expect(result.code, result.lines.join('\n')).toBe(3);
+    expect(statusOf({ code: 0, lines: (await upgrade(root, { templates, dryRun: true, helm: null })).lines }, 'chart/templates/_pod.tpl')).toBe('merged');
+    expect(result.lines).toContain('  chart/templates/deployment.yaml: the key readinessProbe appears twice in one mapping (rendered with values-prod.yaml)');
+    expect(await snapshot(root, true)).toEqual(before);
+    expect((await upgrade(root, { templates, helm: helms[0].bin, check: true })).lines[0]).toBe('the upgrade would leave a broken chart:');
+    // Without the user's probe the same template change goes through, helm checks and all.
+    const plain = await project({}, NEW);
+    expect((await upgrade(plain, { templates, helm: helms[0].bin })).code).toBe(0);
+  });
+
+  it('refuses a merge after which the chart no longer renders (its values schema fails)', async () => {
+    const root = await project();
+    // A clean merge with the template's values.yaml change, but no longer a valid value.
+    await edit(root, VALUES, 'revisionHistoryLimit: 10', 'revisionHistoryLimit: lots');
+    const values = valuesWith((list) => list.map((value) => (value.key === 'revisionHistoryLimit' ? { ...value, default: 10 } : value)));
+    const before = await snapshot(root, true);
+    const result = await upgrade(root, { values, helm: helms[0].bin });
+    expect(result.code, result.lines.join('\n')).toBe(3);
+    expect(statusOf(await upgrade(root, { values, dryRun: true, helm: null }), VALUES)).toBe('merged');
+    expect(result.lines.join('\n')).toMatch(/\n {2}chart \(with values-(prod|staging)\.yaml\): does not render: .*revisionHistoryLimit/);
+    expect(await snapshot(root, true)).toEqual(before);
+  });
+
+  it('refuses a merge that renders but fails helm lint --strict', async () => {
+    const root = await project();
+    // Renders, but lint --strict refuses the object name (a warning, an error under --strict).
+    const configmap = 'chart/templates/configmap.yaml';
+    await write(root, configmap, `${await read(root, configmap)}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Extra_Settings\n`);
+    const before = await snapshot(root, true);
+    const result = await upgrade(root, { helm: helms[0].bin });
+    expect(result.code, result.lines.join('\n')).toBe(3);
+    expect(result.lines.join('\n')).toMatch(/\n {2}chart: helm lint --strict: \[WARNING\] templates\/configmap\.yaml: object name does not conform .*Extra_Settings/);
+    expect(await snapshot(root, true)).toEqual(before);
+  });
+
+  it('renders the monitoring objects too, which only render where their API exists', async () => {
+    const root = await project({}, NEW);
+    const monitor = 'chart/templates/servicemonitor.yaml';
+    await write(root, monitor, `${await read(root, monitor)}metadata:\n  name: mine\n`);
+    const templates = templatesWith('chart/templates/_pod.tpl', (text) => `${text}{{- /* pod spec of the next version */ -}}\n`);
+    const result = await upgrade(root, { templates, helm: helms[0].bin });
+    expect(result.code, result.lines.join('\n')).toBe(3);
+    expect(result.lines).toContain(`  ${monitor}: the key metadata appears twice in one mapping (rendered with values-prod.yaml)`);
+  });
+});
+
+describe('15. records are data, not instructions', () => {
+  it('refuses a base.json that lists .git/HEAD and src/main.go, and deletes neither', async () => {
+    const root = await project();
+    await mkdir(join(root, '.git'));
+    await mkdir(join(root, 'src'));
+    await write(root, '.git/HEAD', 'ref: refs/heads/main\n');
+    await write(root, 'src/main.go', 'package main\n');
+    const base = JSON.parse(await read(root, '.create-k8s-app/base.json')) as Record<string, string[]>;
+    base['.git/HEAD'] = ['ref: refs/heads/main', ''];
+    base['src/main.go'] = ['package main', ''];
+    await write(root, '.create-k8s-app/base.json', JSON.stringify(base));
+    const before = await snapshot(root, true);
+    for (const args of [['upgrade', '-y'], ['upgrade', '--check'], ['upgrade', '--dry-run']]) {
+      const result = await cli(args, root);
+      expect(result.code, args.join(' ')).toBe(2);
+      oneErrorLine(result.stderr);
+      expect(result.stderr).toMatch(/^error: \.create-k8s-app\/base\.json: "(\.git\/HEAD|src\/main\.go)" is not a path create-k8s-app generates\n/);
+    }
+    expect(await snapshot(root, true)).toEqual(before);
+  });
+
+  it('refuses a recorded version that is not semver, shown escaped, in errors and never in markers', async () => {
+    const root = await project();
+    await edit(root, ANSWERS, `version: ${OLD}`, 'version: "0.0.9\\u001b[31m\\nerror: all good"');
+    const before = await snapshot(root, true);
+    const result = await cli(['upgrade'], root);
+    expect(result.code).toBe(2);
+    oneErrorLine(result.stderr);
+    expect(result.stderr).toContain('error: .create-k8s-app.yaml: version "0.0.9\\u001b[31m\\nerror: all good" is not a semantic version (like 1.2.3)\n');
+    expect(await snapshot(root, true)).toEqual(before);
+    await edit(root, ANSWERS, 'version: "0.0.9\\u001b[31m\\nerror: all good"', `version: ${OLD}`);
+    await edit(root, ANSWERS, `templates: ${OLD_FP}`, 'templates: "\\u202egnp.exe"');
+    const bad = await cli(['upgrade', '--check'], root);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: \.create-k8s-app\.yaml: templates "\\u202egnp\.exe" is not a template fingerprint/);
+  });
+
+  it('runs the recorded answers through the validators of the flags, naming the real line', async () => {
+    const root = await project();
+    const text = await read(root, ANSWERS);
+    const line = text.split('\n').indexOf('  port: 8080') + 1;
+    await edit(root, ANSWERS, '  port: 8080', '  port: 99999');
+    const result = await cli(['upgrade', '--check'], root);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: .create-k8s-app.yaml:${line}: port: port "99999" is not an integer from 1 to 65535\n`);
+  });
+});
+
+describe('16. versions and template fingerprints', () => {
+  it('refuses an older version over a newer one (exit 2), and --check says the same', async () => {
+    const root = await project({}, NEW);
+    const before = await snapshot(root);
+    for (const options of [{}, { check: true }, { dryRun: true }]) {
+      await expect(upgrade(root, { ...options, version: OLD, templates: OLD_TEMPLATES, fingerprint: OLD_FP })).rejects.toMatchObject({
+        exitCode: 2,
+        message: `the project was generated by create-k8s-app ${NEW}, newer than this ${OLD}`,
+      });
+    }
+    // Semver precedence, not string order: 0.10.0 is newer than 0.9.0, a release newer than its rc.
+    await edit(root, ANSWERS, `version: ${NEW}`, 'version: 0.10.0');
+    await expect(upgrade(root, { version: '0.9.0' })).rejects.toMatchObject({ exitCode: 2 });
+    await edit(root, ANSWERS, 'version: 0.10.0', `version: ${NEW}`);
+    await expect(upgrade(root, { version: `${NEW}-rc.1` })).rejects.toMatchObject({ exitCode: 2 });
+    expect(await snapshot(root)).toEqual(before);
+  });
+
+  it('proceeds with the same version and other templates, saying so in one line', async () => {
+    const root = await project({}, NEW);
+    await edit(root, ANSWERS, `templates: ${NEW_FP}`, 'templates: 0123456789ab');
+    const result = await upgrade(root);
+    expect(result.code).toBe(0);
+    expect(result.lines[0]).toBe(`note: same version ${NEW}, other templates: the project's 0123456789ab, this build's ${NEW_FP}`);
+    expect(result.lines.filter((l) => l.startsWith('note:'))).toHaveLength(1);
+    expect(await read(root, ANSWERS)).toContain(`\ntemplates: ${NEW_FP}\n`);
+    expect((await upgrade(root)).lines[0]).not.toMatch(/^note:/);
+  });
+
+  it('records the fingerprint of the templates that made the project', async () => {
+    expect(OLD_FP).toMatch(/^[0-9a-f]{12}$/);
+    expect(OLD_FP).not.toBe(NEW_FP);
+    const root = await project();
+    await edit(root, VALUES, '    memory: 256Mi', '    memory: 1Gi');
+    expect((await upgrade(root)).code).toBe(0);
+    expect(await read(root, ANSWERS)).toMatch(new RegExp(`^version: ${NEW.replace(/\./g, '\\.')}\ntemplates: ${NEW_FP}\nanswers:$`, 'm'));
+  });
+});
+
+describe('17. a git tree with uncommitted changes', () => {
+  const gitEnv = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: { ...process.env, ...gitEnv }, stdio: 'pipe' });
+  async function committed(version = OLD): Promise<string> {
+    const root = await project({}, version);
+    git(root, 'init', '-q');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'generated');
+    return root;
+  }
+
+  it('refuses to write over uncommitted edits (exit 2, hint --allow-dirty), and --allow-dirty writes', async () => {
+    const root = await committed();
+    await edit(root, VALUES, '    memory: 256Mi', '    memory: 1Gi');
+    const before = await snapshot(root, true);
+    const refused = await cli(['upgrade', '-y'], root);
+    expect(refused.code).toBe(2);
+    oneErrorLine(refused.stderr);
+    expect(refused.stderr).toBe(`error: uncommitted changes to files this run would write: ${VALUES}\nhint: commit or stash them first, or pass --allow-dirty to write anyway\n`);
+    expect(await snapshot(root, true)).toEqual(before);
+    // Reading is no writing: --check and --dry-run run on a dirty tree.
+    expect((await cli(['upgrade', '--check'], root)).code).toBe(1);
+    const allowed = await cli(['upgrade', '-y', '--allow-dirty'], root);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(await read(root, VALUES)).toContain('    memory: 1Gi');
+  });
+
+  it('lets changes to files it does not write be, and writes once they are committed', async () => {
+    const root = await committed();
+    await mkdir(join(root, 'src'));
+    await write(root, 'src/main.go', 'package main\n');
+    await edit(root, VALUES, '    memory: 256Mi', '    memory: 1Gi');
+    git(root, 'commit', '-qam', 'more memory');
+    const result = await cli(['upgrade', '-y'], root);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await read(root, 'src/main.go')).toBe('package main\n');
+  });
+
+  it('counts a staged or an untracked file it would overwrite as uncommitted', async () => {
+    const staged = await committed();
+    await edit(staged, DEPLOYMENT, 'spec:\n', 'spec:\n  # staged\n');
+    git(staged, 'add', DEPLOYMENT);
+    expect((await cli(['upgrade', '-y'], staged)).stderr).toMatch(new RegExp(`^error: uncommitted changes to files this run would write: ${DEPLOYMENT}\n`));
+    const untracked = await committed();
+    await write(untracked, HELMIGNORE, 'secrets/\n');
+    expect((await cli(['upgrade', '-y'], untracked)).stderr).toMatch(new RegExp(`^error: uncommitted changes to files this run would write: ${HELMIGNORE.replace('.', '\\.')}\n`));
+  });
+
+  it('exits 2 naming --allow-dirty when git is not installed', async () => {
+    const root = await committed();
+    const result = await cli(['upgrade', '-y'], root, { PATH: join(root, 'no-such-dir') });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: cannot tell whether .+ has uncommitted changes: git is not installed\nhint: pass --allow-dirty to write anyway\n$/);
+    expect((await cli(['upgrade', '-y', '--allow-dirty'], root, { PATH: join(root, 'no-such-dir') })).code).toBe(0);
+  });
+
+  it.runIf(process.getuid?.() === 0)('exits 2 naming --allow-dirty when git refuses the repository (dubious ownership)', async () => {
+    const root = await committed();
+    execFileSync('chown', ['-R', '65534:65534', root]);
+    const result = await cli(['upgrade', '-y'], root, { HOME: root, GIT_CONFIG_NOSYSTEM: '1' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: cannot tell whether .+ has uncommitted changes: git refuses the repository \(dubious ownership.*\nhint: pass --allow-dirty to write anyway\n$/);
+  });
+
+  it('runs git without the repository fsmonitor hook', async () => {
+    const root = await committed();
+    const marker = join(root, '..', 'fsmonitor-ran');
+    await write(root, '../fsmonitor.sh', `#!/bin/sh\ntouch ${marker}\n`);
+    await chmod(join(root, '../fsmonitor.sh'), 0o755);
+    git(root, 'config', 'core.fsmonitor', join(root, '../fsmonitor.sh'));
+    await edit(root, VALUES, '    memory: 256Mi', '    memory: 1Gi');
+    expect((await cli(['upgrade', '-y'], root)).code).toBe(2);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('create --force refuses uncommitted changes to the files it would write', async () => {
+    const root = await committed(NEW);
+    await edit(root, VALUES, '    memory: 256Mi', '    memory: 1Gi');
+    const result = await cli([root, '--name', 'demo', '--force', '--yes', '--no-lint'], REPO);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: uncommitted changes to files this run would write: ${VALUES}\nhint: commit or stash them first, or pass --allow-dirty to write anyway\n`);
+    expect(await read(root, VALUES)).toContain('    memory: 1Gi');
   });
 });
