@@ -19,7 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { Failure } from './errors.js';
+import { Failure, UsageError } from './errors.js';
 
 /**
  * Keeps this run's temporary names apart from another's (the pid is in them too). Not node:crypto:
@@ -170,16 +170,46 @@ interface Journal {
 }
 
 function readJournal(root: string): Journal | null {
+  let journal: Journal;
   try {
     const parsed = JSON.parse(readFileSync(join(root, JOURNAL_FILE), 'utf8')) as Journal | JournalEntry[];
     // Journals of earlier versions were the bare list of entries.
-    return Array.isArray(parsed) ? { entries: parsed, createdDirs: [] } : parsed;
+    journal = Array.isArray(parsed) ? { entries: parsed, createdDirs: [] } : parsed;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     // A journal cut off while being written means no file was replaced yet.
     if (error instanceof SyntaxError) return { entries: [], createdDirs: [] };
     throw error;
   }
+  const why = journalProblem(journal);
+  if (why) {
+    throw new UsageError(`${JOURNAL_FILE} was not written by create-k8s-app: ${why}; nothing was changed`, `if no run is in progress, delete ${JOURNAL_DIR} and run again`);
+  }
+  return journal;
+}
+
+/** A relative path that stays inside the project. */
+const insideProject = (path: unknown): path is string =>
+  typeof path === 'string' && path !== '' && !path.startsWith('/') && !path.includes('\\') && !path.includes('\0') &&
+  path.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+
+/**
+ * The journal is found inside the project, so it is input like any other: every entry must name
+ * a path inside the project, and the temp and backup names this module makes for it.
+ */
+function journalProblem(journal: Journal): string | null {
+  if (typeof journal !== 'object' || journal === null || !Array.isArray(journal.entries)) return 'not a list of entries';
+  if (!Array.isArray(journal.createdDirs ?? [])) return 'createdDirs is not a list';
+  for (const dir of journal.createdDirs ?? []) if (!insideProject(dir)) return `${JSON.stringify(dir)} is not a folder inside the project`;
+  for (const [i, entry] of journal.entries.entries()) {
+    if (typeof entry !== 'object' || entry === null) return `entry ${i} is not an object`;
+    const { path, temp, backup } = entry;
+    if (!insideProject(path) || path.startsWith(`${JOURNAL_DIR}/`)) return `${JSON.stringify(path)} is not a path inside the project`;
+    if (temp !== null && (typeof temp !== 'string' || !/^\.[0-9a-f]{8}\.tmp$/.test(temp.slice(path.length)) || !temp.startsWith(path)))
+      return `${JSON.stringify(temp)} is not a temporary name for ${path}`;
+    if (backup !== null && backup !== `${JOURNAL_DIR}/${i}`) return `${JSON.stringify(backup)} is not the backup of entry ${i}`;
+  }
+  return null;
 }
 
 /** Written beside and renamed over, so a reader finds the previous journal or the next, never half of one. */
