@@ -1,5 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readProjectFile } from '../project-fs.js';
 import { mergeText, toLF, withEolOf, type MergeLabels } from './merge.js';
 
 export type Status =
@@ -108,16 +107,10 @@ export async function readDisk(
   const disk = new Map<string, string | null>();
   const modes = new Map<string, number>();
   for (const path of paths) {
-    const file = join(root, path);
-    try {
-      const [content, st] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
-      disk.set(path, content);
-      modes.set(path, st.mode & 0o7777);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
-      disk.set(path, null);
-    }
+    // Never through a link: a generated file replaced by one must not be read, printed or copied.
+    const read = readProjectFile(root, path);
+    disk.set(path, read && read.content);
+    if (read) modes.set(path, read.mode);
   }
   return { disk, modes };
 }
