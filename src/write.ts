@@ -26,6 +26,7 @@ import {
   renameSync,
   rmSync,
   rmdirSync,
+  statSync,
   unlinkSync,
   writeFileSync,
   writeSync,
@@ -220,7 +221,7 @@ function missingAbove(path: string): string[] {
  * and mode (and a shell whose working directory it is stays in it).
  */
 export async function writeNewProject(target: string, files: ReadonlyMap<string, string>): Promise<void> {
-  const existing = lstatSync(target, { throwIfNoEntry: false });
+  const existing = statSync(target, { throwIfNoEntry: false });
   if (existing?.isDirectory()) {
     if (readdirSync(target).length > 0) throw new UsageError(`${printable(target, Infinity)} is not empty`);
     await applyChanges(target, [...files].map(([path, content]) => ({ path, content })));
@@ -346,7 +347,8 @@ export function lockProject(root: string, command: string): { release(): void } 
     mine.count++;
     return { release: () => releaseLock(root) };
   }
-  const kind = lstatSync(root, { throwIfNoEntry: false });
+  // The root itself may be a link: what lies above and at the root is the user's business.
+  const kind = statSync(root, { throwIfNoEntry: false });
   if (!kind) throw new UsageError(`${printable(root, Infinity)} does not exist`);
   if (!kind.isDirectory()) throw new UsageError(`${printable(root, Infinity)} is not a directory`);
   let madeDirs: string[] = [];
