@@ -13,7 +13,7 @@ import type { Answers } from './types.js';
 import { checkName, printable } from './validate.js';
 import { VERSION } from './version.js';
 import { productionEnv } from './view.js';
-import { applyChanges, writeNewProject } from './write.js';
+import { applyChanges, describeRecovery, writeNewProject } from './write.js';
 import type { Io } from './cli.js';
 
 function entriesOf(dir: string): string[] | null {
@@ -82,7 +82,8 @@ export async function create(args: ParsedArgs, io: Io): Promise<number> {
   }
 
   if (intoExisting) {
-    await applyChanges(target, [...files].map(([path, content]) => ({ path, content })));
+    const recovered = await applyChanges(target, [...files].map(([path, content]) => ({ path, content })));
+    if (recovered) io.out(describeRecovery(recovered));
   } else {
     await writeNewProject(target, files);
   }

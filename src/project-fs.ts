@@ -46,7 +46,15 @@ export class LinkRefused extends UsageError {
 const notRegular = (path: string, what: string) =>
   new UsageError(`${printable(path, Infinity)} is ${what}, where create-k8s-app keeps a file`, 'move it out of the way, then run again');
 
-const lstat = (path: string): Stats | undefined => lstatSync(path, { throwIfNoEntry: false });
+function lstat(path: string): Stats | undefined {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    // A file on the way (the "project" is a file): nothing is there.
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+}
 
 export type Kind = 'file' | 'dir' | 'absent';
 

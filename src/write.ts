@@ -300,11 +300,10 @@ function ownerAlive(owner: LockOwner): boolean {
   if (owner.pid <= 0) return false;
   if (owner.pid === process.pid) return false; // ours would be in `held`
   if (!pidAlive(owner.pid)) return false;
-  if (owner.start !== null) {
-    const now = startTime(owner.pid);
-    if (now !== null && now !== owner.start) return false;
-  }
-  return true;
+  // Where start times can be read, a lock without the right one is not a live run's (a pid
+  // reused since, or a lock that came with the files, say committed to a repository).
+  const now = startTime(owner.pid);
+  return now === null || now === owner.start;
 }
 
 /**

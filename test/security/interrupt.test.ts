@@ -14,6 +14,12 @@ import { tempRoot } from '../support/project.js';
 import { logged, sleep, snapshot, start, waitFor } from './processes.js';
 
 const root = tempRoot('ck8s-interrupt-');
+let hasGit = true;
+try {
+  execFileSync('git', ['--version'], { stdio: 'ignore' });
+} catch {
+  hasGit = false;
+}
 afterAll(() => root.cleanup());
 let n = 0;
 const newCwd = () => {
@@ -172,6 +178,15 @@ describe('SIGKILL in the middle of writing', () => {
       expect(killed, context).not.toEqual(before);
       cuts.add(done);
 
+      if (run === 0 && hasGit) {
+        // What the killed run left is never committed by accident: its folder ignores itself.
+        execFileSync('git', ['init', '-q'], { cwd: target });
+        const status = execFileSync('git', ['-c', 'core.fsmonitor=false', 'status', '--porcelain', '--untracked-files=all'], { cwd: target, encoding: 'utf8' });
+        expect(existsSync(join(target, '.create-k8s-app', 'run', 'journal.json'))).toBe(true);
+        expect(status).not.toContain('.create-k8s-app/run');
+        rmSync(join(target, '.git'), { recursive: true, force: true });
+      }
+
       // Until a run that writes comes, read-only runs say so.
       const check = runCli(['upgrade', '--check', 'demo'], { cwd });
       expect(check.code, check.stderr).toBe(1);
@@ -189,6 +204,7 @@ describe('SIGKILL in the middle of writing', () => {
       // The next run puts the originals back, then writes: as if it had been the only one.
       const again = runCli(['demo', '--yes', '--force', '--no-lint'], { cwd });
       expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout.split('\n')[0]).toMatch(/^an earlier run was interrupted while writing: put \d+ file\(s\) back as they were before it$/);
       expect(snapshot(target), context).toEqual(after);
     }
     expect(cuts.size, [...cuts].join(', ')).toBeGreaterThanOrEqual(3);

@@ -71,6 +71,15 @@ describe('a lock left behind', () => {
     expect(r.code, r.stderr).toBe(0);
   });
 
+  it('naming a live process without its start time (e.g. committed with the files) is taken over', () => {
+    const { cwd, target } = project();
+    mkdirSync(join(target, '.create-k8s-app', 'run'), { recursive: true });
+    writeFileSync(join(target, LOCK), JSON.stringify({ pid: 1, command: 'upgrade' }));
+    expect(runCli(['upgrade', '--check', 'demo'], { cwd }).code).toBe(0);
+    const r = runCli(['upgrade', '--set', 'strategy=canary', 'demo'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+  });
+
   it('cut off while being written (empty) is taken over', () => {
     const { cwd, target } = project();
     mkdirSync(join(target, '.create-k8s-app', 'run'), { recursive: true });
