@@ -277,10 +277,10 @@ interface LockOwner {
 /** Locks this process holds, by project root: a run that holds one may call what takes it again. */
 const held = new Map<string, { count: number; madeDirs: string[] }>();
 
-function readLock(root: string): LockOwner | null {
+function readLock(root: string, file = LOCK_FILE): LockOwner | null {
   let read: { content: string } | null;
   try {
-    read = readProjectFile(root, LOCK_FILE, 4096);
+    read = readProjectFile(root, file, 4096);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     return null;
@@ -334,7 +334,7 @@ function createExclusive(file: string, content: string): boolean {
 }
 
 const busy = (root: string, owner: LockOwner) =>
-  new Failure(`another create-k8s-app run (pid ${owner.pid}${owner.command ? `, ${printable(owner.command)}` : ''}) is changing ${printable(root, Infinity)}; wait for it to finish`);
+  new Failure(`another create-k8s-app run (pid ${owner.pid}) is changing ${printable(root, Infinity)}; wait for it to finish`);
 
 /**
  * Takes the project's lock: one run at a time changes a project. A lock whose owner is gone (a
@@ -365,7 +365,7 @@ export function lockProject(root: string, command: string): { release(): void } 
       // Taken over under a guard, so that two runs finding the same stale lock cannot both win.
       const guardFile = `${file}.takeover`;
       if (!createExclusive(guardFile, content)) {
-        const other = readLock(root);
+        const other = readLock(root, `${LOCK_FILE}.takeover`);
         if (other && ownerAlive(other)) throw busy(root, other);
         rmSync(guardFile, { force: true });
         continue;
@@ -391,7 +391,13 @@ function releaseLock(root: string): void {
   if (!mine || --mine.count > 0) return;
   held.delete(root);
   // The journal stays only when a change could not be undone; then so does the state folder.
-  if (inspect(root, JOURNAL_FILE) === 'absent') {
+  let journalLeft = true;
+  try {
+    journalLeft = inspect(root, JOURNAL_FILE) !== 'absent';
+  } catch {
+    // whatever is there now, it is not for releasing the lock to judge
+  }
+  if (!journalLeft) {
     for (const name of ['lock', '.gitignore']) rmSync(join(root, STATE_DIR, name), { force: true });
     rmSync(join(root, STATE_DIR, 'backup'), { recursive: true, force: true });
     rmSync(join(root, STATE_DIR, 'new'), { recursive: true, force: true });
