@@ -119,8 +119,11 @@ describe('SIGINT, SIGTERM, SIGHUP and SIGQUIT while applying --force', () => {
       const log = newLog();
       const { child, exited } = start(['demo', '--yes', '--force', '--no-lint'], cwd, { ...RENAMES, log });
       const delay = await atRandomPoint(log, 24);
+      const sent = Date.now();
       child.kill(signal);
       const exit = await exited;
+      // Promptly: the writer acts at its next checkpoint, undoes, and the process ends.
+      expect(Date.now() - sent, signal).toBeLessThan(3000);
       const done = logged(log).length;
       const context = `${signal} ${delay.toFixed(0)} ms after the first rename, ${done} renamed: ${exit.stderr}`;
       if (exit.code === 130 && exit.stderr === 'error: interrupted; nothing was written\n') {
@@ -246,6 +249,22 @@ describe('SIGKILL in the middle of writing', () => {
         expect(r.code, `${mode}: ${r.stderr}`).toBe(1);
         expect(r.stdout + r.stderr).toMatch(/^error: an earlier create-k8s-app run was interrupted while writing .*\nhint: run create-k8s-app upgrade/);
       }
+      // SIGHUP and SIGQUIT in the middle of the upgrade: exit 130, the tree exactly as before.
+      const stopped = snapshot(target);
+      for (const signal of ['SIGHUP', 'SIGQUIT'] as const) {
+        const cwd2 = newCwd();
+        const other = project(cwd2);
+        const before2 = snapshot(other);
+        const log2 = newLog();
+        const run2 = start([...change, 'demo'], cwd2, { ...RENAMES, log: log2 });
+        await atRandomPoint(log2, files - 2);
+        run2.child.kill(signal);
+        const exit = await run2.exited;
+        expect(exit.code, `${signal}: ${exit.stderr}`).toBe(130);
+        expect(snapshot(other), signal).toEqual(before2);
+      }
+      expect(snapshot(target)).toEqual(stopped);
+
       const again = runCli([...change, 'demo'], { cwd });
       expect(again.code, again.stderr).toBe(0);
       expect(again.stdout.split('\n')[1], again.stdout).toMatch(/^an earlier run was interrupted while writing: put \d+ file\(s\) back as they were before it$/);
