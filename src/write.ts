@@ -18,6 +18,7 @@ import {
   chmodSync,
   closeSync,
   constants,
+  linkSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -316,8 +317,24 @@ function writeFresh(file: string, data: string | Buffer, mode = 0o644): void {
   chmodSync(file, mode);
 }
 
-/** Creates `file` only if it does not exist (never through a link); false when it does. */
+/**
+ * Creates `file` with `content` only if it does not exist (never through a link); false when it
+ * does. Made whole beside it and linked into place, so no reader ever finds it empty.
+ */
 function createExclusive(file: string, content: string): boolean {
+  const temp = `${file}.${process.pid}-${randomToken()}.tmp`;
+  writeFresh(temp, content);
+  try {
+    linkSync(temp, file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // A filesystem without hard links: create it exclusively instead.
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw error;
+  } finally {
+    rmSync(temp, { force: true });
+  }
   let fd: number;
   try {
     fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
@@ -350,15 +367,20 @@ export function lockProject(root: string, command: string): { release(): void } 
   const kind = statSync(root, { throwIfNoEntry: false });
   if (!kind) throw new UsageError(`${printable(root, Infinity)} does not exist`);
   if (!kind.isDirectory()) throw new UsageError(`${printable(root, Infinity)} is not a directory`);
-  let madeDirs: string[] = [];
+  const madeDirs: string[] = [];
+  let acquired = false;
   try {
-    madeDirs = makeProjectDirs(root, STATE_DIR);
-    // The state is never committed: the folder ignores itself (projects need no .gitignore line).
-    if (madeDirs.includes(STATE_DIR)) writeFresh(join(root, STATE_DIR, '.gitignore'), '*\n');
     const content = `${JSON.stringify({ pid: process.pid, start: startTime(process.pid), command })}\n`;
     const file = join(root, LOCK_FILE);
-    for (let attempt = 0; ; attempt++) {
-      if (createExclusive(file, content)) break;
+    for (let attempt = 0, vanished = 0; ; attempt++) {
+      try {
+        madeDirs.push(...makeProjectDirs(root, STATE_DIR));
+        if ((acquired = createExclusive(file, content))) break;
+      } catch (error) {
+        // The folder went meanwhile: a run that just finished removed it as empty.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT' && vanished++ < 20) continue;
+        throw error;
+      }
       const owner = readLock(root);
       if (owner && ownerAlive(owner)) throw busy(root, owner);
       if (attempt >= 3) throw new Failure(`cannot take the lock of ${printable(root, Infinity)}: other runs keep taking it`);
@@ -377,8 +399,13 @@ export function lockProject(root: string, command: string): { release(): void } 
         rmSync(guardFile, { force: true });
       }
     }
+    // The state is never committed: the folder ignores itself (projects need no .gitignore line).
+    // Not added to a folder someone else left a journal in, which this run may refuse to touch.
+    if (inspect(root, `${STATE_DIR}/.gitignore`) === 'absent' && inspect(root, JOURNAL_FILE) === 'absent') {
+      writeFresh(join(root, STATE_DIR, '.gitignore'), '*\n');
+    }
   } catch (error) {
-    if (madeDirs.includes(STATE_DIR)) rmSync(join(root, STATE_DIR, '.gitignore'), { force: true });
+    if (acquired) rmSync(join(root, LOCK_FILE), { force: true });
     removeDirsIfEmpty(root, madeDirs, true);
     throw asKnown(error, root);
   }
@@ -397,15 +424,17 @@ function releaseLock(root: string): void {
   } catch {
     // whatever is there now, it is not for releasing the lock to judge
   }
-  if (!journalLeft) {
-    for (const name of ['lock', '.gitignore']) rmSync(join(root, STATE_DIR, name), { force: true });
-    rmSync(join(root, STATE_DIR, 'backup'), { recursive: true, force: true });
-    rmSync(join(root, STATE_DIR, 'new'), { recursive: true, force: true });
-    // .create-k8s-app/ too when it holds nothing else (a run into a folder that had none).
-    removeDirsIfEmpty(root, [STATE_DIR, ...mine.madeDirs, '.create-k8s-app'], true);
-  } else {
+  if (journalLeft) {
     rmSync(join(root, LOCK_FILE), { force: true });
+    return;
   }
+  // Everything else first, the lock last: the next run may take it the moment it is gone.
+  rmSync(join(root, STATE_DIR, 'backup'), { recursive: true, force: true });
+  rmSync(join(root, STATE_DIR, 'new'), { recursive: true, force: true });
+  rmSync(join(root, STATE_DIR, '.gitignore'), { force: true });
+  rmSync(join(root, LOCK_FILE), { force: true });
+  // .create-k8s-app/ too when it holds nothing else (a run into a folder that had none).
+  removeDirsIfEmpty(root, [STATE_DIR, ...mine.madeDirs, '.create-k8s-app'], true);
 }
 
 /** Runs `task` holding the project's lock. */

@@ -101,7 +101,7 @@ describe('two runs started together', () => {
     let busy = 0;
     for (let round = 0; round < 4; round++) {
       const { cwd, target } = project();
-      const slow = { pauseMs: 5, only: '/.create-k8s-app/run/', calls: 'renameSync' as const };
+      const slow = { pauseMs: 60, only: '/.create-k8s-app/run/new/', calls: 'renameSync' as const };
       const runs = [start(['upgrade', '--set', 'strategy=canary', 'demo'], cwd, slow), start(['upgrade', '--set', 'envs=dev,prod', 'demo'], cwd, slow)];
       const exits = await Promise.all(runs.map((r) => r.exited));
       const codes = exits.map((e) => e.code);
