@@ -37,10 +37,7 @@ import { Failure, Interrupted, UsageError } from './errors.js';
 import { checkWritable, inspect, isGeneratedShape, makeProjectDirs, readProjectBytes, readProjectFile } from './project-fs.js';
 import { printable } from './validate.js';
 
-/**
- * Keeps this run's temporary names apart from another's (the pid is in them too). Not node:crypto:
- * nothing here is secret, and loading it is a noticeable share of a whole generation.
- */
+/** Keeps this run's temporary names apart from another's (the pid is in them too); nothing secret. */
 const randomToken = () => Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
 
 const STAGING_MARK = '.create-k8s-app-staging-';

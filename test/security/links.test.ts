@@ -113,6 +113,22 @@ describe('a generated file that is a link', () => {
   });
 });
 
+describe('a folder where a generated file belongs', () => {
+  it('is refused with one line naming it (not EISDIR), for writing and for reading', () => {
+    const { cwd, project } = setup();
+    rmSync(join(project, 'chart', 'values-prod.yaml'));
+    mkdirSync(join(project, 'chart', 'values-prod.yaml'));
+    const before = snapshot(project);
+    for (const command of [UPGRADE, FORCE, ...READ_ONLY]) {
+      const r = runCli(command, { cwd });
+      expect(r.code, r.stdout + r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n')[0]).toMatch(/^error: chart\/values-prod\.yaml is a folder, where create-k8s-app (keeps|writes) a file$/);
+      expect(r.stderr).not.toMatch(/EISDIR|this is a bug/);
+    }
+    expect(snapshot(project)).toEqual(before);
+  });
+});
+
 describe('a link above the project root', () => {
   it('is the user\'s business: upgrade through it works', () => {
     const { cwd, project } = setup();
