@@ -3,6 +3,7 @@
 // would read or write wherever it points (/proc/self/environ, ~/.ssh). Every path given here is
 // relative to the project root, and no component below the root may be a link; a link above the
 // root is the user's own business. Links are refused with exit 2, naming the path, never followed.
+// Writing and deleting go through write.ts (applyChanges), which checks its paths with these.
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from './errors.js';

@@ -7,12 +7,13 @@
 //
 // The project is untrusted input (a cloned repository, a pull request), and so is everything this
 // module leaves in it. Its state lives in .create-k8s-app/run/, which ignores itself in git, and
-// nothing found there can become an action outside the project or on a path the run was not
-// asked to write: the journal names only paths (checked like any input: inside the project, no
-// link on the way, not .git/), the temp and backup files are named by the entry's index, never
-// by the journal, and an entry is undone only when the file holds exactly the bytes the journal
-// says were written, and only from a backup holding exactly the bytes it says were there. A
-// crafted journal can therefore do nothing that the same repository could not do by itself.
+// nothing found there can become an action outside the project or on a path the generator does
+// not produce: the journal names only paths (checked like any input: of the generator's shape,
+// so never .git/ or the user's sources, and no link on the way), the temp and backup files are
+// named by the entry's index, never by the journal, and an entry is undone only when the file
+// holds exactly the bytes the journal says were written, and only from a backup holding exactly
+// the bytes it says were there. A crafted journal can do nothing the repository could not do by
+// itself. One run at a time holds the project's lock (.create-k8s-app/run/lock), only to write.
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
