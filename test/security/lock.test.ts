@@ -2,7 +2,7 @@
 // that holds the lock; a lock left by a run that is gone is taken over; two runs started together
 // never leave a project whose answers, files and records disagree.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -33,7 +33,10 @@ describe('a second run while one is writing', () => {
   it('exits 1 with one line naming the holder; read-only runs too; the first run is unaffected', async () => {
     const { cwd, target } = project();
     const log = join(root.dir, `log-${n++}`);
-    const first = start(['upgrade', '--set', 'strategy=canary', 'demo'], cwd, { pauseMs: 400, only: '/.create-k8s-app/run/new/', calls: 'renameSync', log });
+    // The first run stalls after its first rename until the gate file goes.
+    const gate = join(root.dir, `gate-${n++}`);
+    writeFileSync(gate, '');
+    const first = start(['upgrade', '--set', 'strategy=canary', 'demo'], cwd, { only: '/.create-k8s-app/run/new/', calls: 'renameSync', log, gate });
     await waitFor('the first run to be writing', () => logged(log).length > 0);
     const pid = first.child.pid!;
     const lock = JSON.parse(readFileSync(join(target, LOCK), 'utf8'));
@@ -45,6 +48,7 @@ describe('a second run while one is writing', () => {
       expect(output.split('\n'), output).toHaveLength(1);
       expect(output).toMatch(new RegExp(`^error: another create-k8s-app run \\(pid ${pid}\\) is changing .*demo; wait for it to finish$`));
     }
+    rmSync(gate);
     const done = await first.exited;
     expect(done.code, done.stderr).toBe(0);
     expect(existsSync(join(target, '.create-k8s-app', 'run'))).toBe(false);

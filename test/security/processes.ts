@@ -44,6 +44,8 @@ export interface Slow {
   log?: string;
   /** fail the Nth slowed rename with EIO */
   failRename?: number;
+  /** after each slowed call, wait while this file exists */
+  gate?: string;
 }
 
 /** Starts the built CLI, with the file system slowed from the outside when asked. */
@@ -51,13 +53,14 @@ export function start(args: string[], cwd: string, slow: Slow = {}, env: NodeJS.
   const childEnv: NodeJS.ProcessEnv = { ...process.env, CI: 'true', ...env };
   delete childEnv.HELM_BIN;
   const preload: string[] = [];
-  if (slow.pauseMs || slow.log || slow.failRename) {
+  if (slow.pauseMs || slow.log || slow.failRename || slow.gate) {
     preload.push('--import', SLOW_FS);
     childEnv.SLOW_FS_PAUSE_MS = String(slow.pauseMs ?? 0);
     childEnv.SLOW_FS_ONLY = slow.only ?? '';
     childEnv.SLOW_FS_CALLS = slow.calls ?? '';
     if (slow.log) childEnv.SLOW_FS_LOG = slow.log;
     if (slow.failRename) childEnv.SLOW_FS_FAIL_RENAME = String(slow.failRename);
+    if (slow.gate) childEnv.SLOW_FS_GATE = slow.gate;
   }
   const child = spawn(process.execPath, [...preload, CLI, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

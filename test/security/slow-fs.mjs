@@ -6,6 +6,8 @@
 //   SLOW_FS_CALLS      which calls: "renameSync", "writeFileSync" or both (the default)
 //   SLOW_FS_LOG        append "<call> <path>" to this file after each slowed call
 //   SLOW_FS_FAIL_RENAME  fail the Nth slowed renameSync (1-based) with EIO
+//   SLOW_FS_GATE       after each slowed call, wait for as long as this file exists (a stalled disk
+//                      the test releases by deleting it)
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 
@@ -14,6 +16,8 @@ const only = process.env.SLOW_FS_ONLY ?? '';
 const log = process.env.SLOW_FS_LOG;
 const calls = (process.env.SLOW_FS_CALLS || 'renameSync,writeFileSync').split(',');
 const failRename = Number(process.env.SLOW_FS_FAIL_RENAME ?? 0);
+const gate = process.env.SLOW_FS_GATE;
+const existsSync = fs.existsSync;
 const appendFileSync = fs.appendFileSync;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 let renames = 0;
@@ -29,6 +33,7 @@ function wrap(name) {
     if (watched) {
       if (log) appendFileSync(log, `${name} ${path}\n`);
       if (pauseMs > 0) Atomics.wait(sleeper, 0, 0, pauseMs);
+      while (gate && existsSync(gate)) Atomics.wait(sleeper, 0, 0, 10);
     }
     return result;
   };
