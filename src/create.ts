@@ -14,7 +14,7 @@ import type { Answers } from './types.js';
 import { printable } from './validate.js';
 import { VERSION } from './version.js';
 import { productionEnv } from './view.js';
-import { applyChanges, writeNewProject } from './write.js';
+import { applyChanges, describeRecovery, writeNewProject } from './write.js';
 import type { Io } from './io.js';
 
 function entriesOf(dir: string): string[] | null {
@@ -68,7 +68,8 @@ export async function create(args: CreateArgs, io: Io): Promise<number> {
 
   if (intoExisting) {
     if (!args.allowDirty) await (await import('./git.js')).refuseUncommitted(target, [...files.keys()]);
-    await applyChanges(target, [...files].map(([path, content]) => ({ path, content })));
+    const recovered = await applyChanges(target, [...files].map(([path, content]) => ({ path, content })));
+    if (recovered) io.out(describeRecovery(recovered));
   } else {
     await writeNewProject(target, files);
   }

@@ -20,7 +20,8 @@ import { render, type Templates } from '../render.js';
 import type { AnswerKey, Answers } from '../types.js';
 import { printable } from '../validate.js';
 import { VERSION } from '../version.js';
-import { applyChanges, recoverInterrupted, type FileOp } from '../write.js';
+import { inspect } from '../project-fs.js';
+import { applyChanges, assertSettled, describeRecovery, recoverInterrupted, type FileOp } from '../write.js';
 import { BASE_FILE, parseBase, serializeBase } from './base.js';
 import { changeDiff } from './diff.js';
 import { findConflictMarkers } from './markers.js';
@@ -69,6 +70,8 @@ export async function upgrade(args: UpgradeArgs, io: Io): Promise<number> {
       return await upgradeProject(resolve(io.cwd, dir), options);
     } catch (error) {
       const known = error as { exitCode?: number; message: string; hint?: string; code?: unknown };
+      // An interrupt stops the whole run, not only this project.
+      if (known.exitCode === 130) throw error;
       if (typeof known.exitCode !== 'number') {
         // An I/O error is no bug: one line, exit 1. Anything else is one, and cli.ts says so.
         if (typeof known.code !== 'string' || !/^E[A-Z]+$/.test(known.code)) throw error;
@@ -175,11 +178,8 @@ const NOT_A_PROJECT = 'generate one with create-k8s-app <directory>';
 
 /** A record inside the project: a regular file, not a link, of bounded size. */
 function readRecord(root: string, path: string, maxBytes?: number): string {
-  // O_NOFOLLOW guards the file itself; a folder on the way is checked here.
-  const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : null;
-  if (folder && lstatSync(join(root, folder), { throwIfNoEntry: false })?.isSymbolicLink()) {
-    throw new UsageError(`${folder} is a symbolic link; create-k8s-app keeps its records in a real folder`, 'replace the link with the folder itself');
-  }
+  // A link anywhere on the way is refused (project-fs); the file itself is opened without following one.
+  inspect(root, path);
   return readInputFile(join(root, path), {
     shown: path,
     noFollow: true,
@@ -198,14 +198,14 @@ function checkRoot(root: string): void {
  * Puts back what an interrupted run left (the writer's business). Whatever it finds is input: an
  * error of its own is reported as it is, anything else as one line naming the leftovers.
  */
-function recover(root: string): void {
+function recover(root: string): ReturnType<typeof recoverInterrupted> {
   try {
-    recoverInterrupted(root);
+    return recoverInterrupted(root);
   } catch (error) {
     if (typeof (error as { exitCode?: unknown }).exitCode === 'number') throw error;
     throw new Failure(
       `cannot undo the interrupted run recorded in .create-k8s-app/: ${printable((error as Error)?.message ?? String(error), 200)}`,
-      'restore the project from version control, delete .create-k8s-app/journal/, then run upgrade again',
+      'restore the project from version control, delete .create-k8s-app/run/, then run upgrade again',
     );
   }
 }
@@ -220,11 +220,24 @@ function checkRecordedFields(recorded: { version: string; templates?: string }):
 }
 
 export async function upgradeProject(root: string, options: UpgradeOptions): Promise<UpgradeResult> {
+  checkRoot(root);
+  if (options.check || options.dryRun) {
+    // Reads only: a project another run is changing, or one left half-changed, is reported.
+    assertSettled(root);
+    return upgradeSettled(root, options);
+  }
+  // What an interrupted run left half-done is put back before anything is read (under the lock,
+  // which is taken again to write; another run holding it fails this one).
+  const recovered = recover(root);
+  const result = await upgradeSettled(root, options);
+  if (recovered) result.lines.splice(1, 0, describeRecovery(recovered));
+  return result;
+}
+
+async function upgradeSettled(root: string, options: UpgradeOptions): Promise<UpgradeResult> {
   const version = options.version ?? VERSION;
   const fingerprint = options.fingerprint ?? builtinFingerprint();
   const readOnly = options.check || options.dryRun;
-  checkRoot(root);
-  if (!readOnly) recover(root);
   const recordedText = readRecord(root, ANSWERS_FILE);
   const recorded = await parseRecorded(recordedText, ANSWERS_FILE);
   checkRecordedFields(recorded);
@@ -240,7 +253,8 @@ export async function upgradeProject(root: string, options: UpgradeOptions): Pro
     notes.push(`note: same version ${version}, other templates: the project's ${recorded.templates}, this build's ${fingerprint}`);
   }
   // The base may hold a whole chart with its docs; it is still bounded, and read only as a file.
-  const base = parseBase(readRecord(root, BASE_FILE, 16 * 1024 * 1024), BASE_FILE);
+  const baseText = readRecord(root, BASE_FILE, 16 * 1024 * 1024);
+  const base = parseBase(baseText, BASE_FILE);
   const changed = parseSet(options.set);
   const answers: Answers = await resolveAnswers({
     flags: changed,
@@ -332,7 +346,7 @@ export async function upgradeProject(root: string, options: UpgradeOptions): Pro
     // The records go last: an upgrade interrupted before them is simply run again.
     ops.push({ path: ANSWERS_FILE, content: newAnswers }, { path: BASE_FILE, content: serializeBase(record) });
     if (!options.allowDirty) await refuseUncommitted(root, ops.map((op) => op.path));
-    await applyChanges(root, ops);
+    await applyChanges(root, ops, { plannedFrom: new Map([...disk, [ANSWERS_FILE, recordedText], [BASE_FILE, baseText]]) });
   }
   if (plan.conflicts.length > 0) {
     return {

@@ -1,7 +1,4 @@
-import { lstat, readFile } from 'node:fs/promises';
-import { join, posix } from 'node:path';
-import { UsageError } from '../errors.js';
-import { printable } from '../validate.js';
+import { readProjectFile } from '../project-fs.js';
 import { mergeText, toLF, withEolOf, type MergeLabels } from './merge.js';
 
 export type Status =
@@ -101,9 +98,7 @@ export function planUpgrade(input: PlanInput): UpgradePlan {
 
 /**
  * Reads the disk state `planUpgrade` needs: content (null if absent) and mode of each path.
- * Kept apart so the planner stays pure. A generated path is read only as a regular file below
- * the root: a symbolic link there (in the path or at its end) is refused, never followed, so a
- * link planted in a cloned project cannot make the upgrade print or copy a file from elsewhere.
+ * Kept apart so the planner stays pure.
  */
 export async function readDisk(
   root: string,
@@ -111,42 +106,11 @@ export async function readDisk(
 ): Promise<{ disk: Map<string, string | null>; modes: Map<string, number> }> {
   const disk = new Map<string, string | null>();
   const modes = new Map<string, number>();
-  const dirs = new Map<string, boolean>();
-  /** Whether every folder from the root down to `dir` exists as a real folder; throws at a link. */
-  const realDir = async (dir: string): Promise<boolean> => {
-    if (dir === '.' || dir === '') return true;
-    const known = dirs.get(dir);
-    if (known !== undefined) return known;
-    let ok = await realDir(posix.dirname(dir));
-    if (ok) {
-      const st = await lstat(join(root, dir)).catch(absent);
-      if (st?.isSymbolicLink()) throw linkRefused(dir);
-      ok = st !== null && st.isDirectory();
-      if (st && !ok) throw new UsageError(`${printable(dir)} is a file where create-k8s-app keeps a folder`, 'move it away, then run upgrade again');
-    }
-    dirs.set(dir, ok);
-    return ok;
-  };
   for (const path of paths) {
-    const file = join(root, path);
-    const st = (await realDir(posix.dirname(path))) ? await lstat(file).catch(absent) : null;
-    if (st === null) {
-      disk.set(path, null);
-      continue;
-    }
-    if (st.isSymbolicLink()) throw linkRefused(path);
-    if (!st.isFile()) throw new UsageError(`${printable(path)} is ${st.isDirectory() ? 'a folder' : 'not a regular file'} where create-k8s-app writes a file`, 'move it away, then run upgrade again');
-    disk.set(path, await readFile(file, 'utf8'));
-    modes.set(path, st.mode & 0o7777);
+    // Never through a link: a generated file replaced by one must not be read, printed or copied.
+    const read = readProjectFile(root, path);
+    disk.set(path, read && read.content);
+    if (read) modes.set(path, read.mode);
   }
   return { disk, modes };
-}
-
-function absent(error: NodeJS.ErrnoException): null {
-  if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return null;
-  throw error;
-}
-
-function linkRefused(path: string): UsageError {
-  return new UsageError(`${printable(path)} is a symbolic link where create-k8s-app writes; links are not followed`, 'replace it with the file or folder itself, then run upgrade again');
 }

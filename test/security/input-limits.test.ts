@@ -157,7 +157,7 @@ describe('each former "this is a bug" gives one line naming its cause', () => {
     const generated = project('eisdir-file-');
     rmSync(join(generated.dir, 'chart/values.yaml'));
     mkdirSync(join(generated.dir, 'chart/values.yaml'));
-    expectOneLine(runCli(['upgrade', 'demo'], { cwd: generated.cwd }), 2, 'error: chart/values.yaml is a folder where create-k8s-app writes a file');
+    expectOneLine(runCli(['upgrade', 'demo'], { cwd: generated.cwd }), 2, 'error: chart/values.yaml is a folder, where create-k8s-app keeps a file');
   });
 
   it('answers files: a FIFO, a link, over the cap', () => {
@@ -166,11 +166,11 @@ describe('each former "this is a bug" gives one line naming its cause', () => {
     const text = readFileSync(answers, 'utf8');
     rmSync(answers);
     execFileSync('mkfifo', [answers]);
-    expectOneLine(runTimed(['upgrade', '--check', 'demo'], cwd), 2, 'error: .create-k8s-app.yaml is a named pipe, not a regular file');
+    expectOneLine(runTimed(['upgrade', '--check', 'demo'], cwd), 2, 'error: .create-k8s-app.yaml is not a regular file or folder, where create-k8s-app keeps a file');
     rmSync(answers);
     writeFileSync(join(cwd, 'elsewhere.yaml'), text);
     symlinkSync(join(cwd, 'elsewhere.yaml'), answers);
-    expectOneLine(runCli(['upgrade', '--check', 'demo'], { cwd }), 2, 'error: .create-k8s-app.yaml is a symbolic link; it must be a regular file');
+    expectOneLine(runCli(['upgrade', '--check', 'demo'], { cwd }), 2, 'error: .create-k8s-app.yaml is a symbolic link; create-k8s-app does not follow links inside a project');
     rmSync(answers);
     writeFileSync(answers, `${text}${'#'.repeat(INPUT_MAX_BYTES)}\n`);
     expectOneLine(runCli(['upgrade', '--check', 'demo'], { cwd }), 2, /^error: \.create-k8s-app\.yaml is \d+ bytes; at most 1048576 allowed$/);
@@ -178,13 +178,13 @@ describe('each former "this is a bug" gives one line naming its cause', () => {
     writeFileSync(answers, text);
     renameSync(join(dir, '.create-k8s-app'), join(cwd, 'outside-records'));
     symlinkSync(join(cwd, 'outside-records'), join(dir, '.create-k8s-app'));
-    expectOneLine(runCli(['upgrade', '--check', 'demo'], { cwd }), 2, 'error: .create-k8s-app is a symbolic link; create-k8s-app keeps its records in a real folder');
+    expectOneLine(runCli(['upgrade', '--check', 'demo'], { cwd }), 2, 'error: .create-k8s-app is a symbolic link; create-k8s-app does not follow links inside a project');
   });
 
   it('a malformed journal left in the project: one line, and the project is not touched', () => {
     const { dir, cwd } = project('journal-');
-    mkdirSync(join(dir, '.create-k8s-app/journal'), { recursive: true });
-    writeFileSync(join(dir, '.create-k8s-app/journal/journal.json'), '{"entries": 5}');
+    mkdirSync(join(dir, '.create-k8s-app/run'), { recursive: true });
+    writeFileSync(join(dir, '.create-k8s-app/run/journal.json'), '{"entries": 5}');
     const before = readdirSync(dir).sort();
     const r = runCli(['upgrade', 'demo'], { cwd });
     expect([1, 2]).toContain(r.code);

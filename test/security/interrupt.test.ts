@@ -1,15 +1,25 @@
-// Interruptions of the real process: Ctrl-C at a prompt on a real pseudo-terminal, SIGINT while
-// writing, and SIGKILL in the middle of writing a new project or of applying --force to an
-// existing one. Each leaves the target as it was, and the next run cleans up and succeeds.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// Interruptions of the real process: Ctrl-C at a prompt on a real pseudo-terminal; SIGINT,
+// SIGTERM, SIGHUP and SIGQUIT while writing; SIGKILL in the middle of writing a new project or of
+// applying --force / upgrade to an existing one. The file system is slowed from the outside (a
+// module preloaded into the CLI, slow-fs.mjs), and each signal lands at a random point: every
+// run ends with the tree byte for byte as before or as intended, and the runs are checked to
+// have been cut at several distinct points.
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recoverInterrupted } from '../../src/write.js';
 import { CLI, runCli } from '../support/cli.js';
 import { tempRoot } from '../support/project.js';
+import { logged, sleep, snapshot, start, waitFor } from './processes.js';
 
 const root = tempRoot('ck8s-interrupt-');
+let hasGit = true;
+try {
+  execFileSync('git', ['--version'], { stdio: 'ignore' });
+} catch {
+  hasGit = false;
+}
 afterAll(() => root.cleanup());
 let n = 0;
 const newCwd = () => {
@@ -17,48 +27,41 @@ const newCwd = () => {
   mkdirSync(dir);
   return dir;
 };
-
-/** Every file and folder under `dir` with the content of each file: what "exactly as before" means. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const full = join(d, entry.name);
-      const rel = relative(dir, full);
-      if (entry.isDirectory()) {
-        out[`${rel}/`] = '';
-        walk(full);
-      } else {
-        out[rel] = readFileSync(full, 'utf8');
-      }
-    }
-  };
-  walk(dir);
-  return out;
-}
+const newLog = () => join(root.dir, `log-${n++}.txt`);
 
 const countFiles = (dir: string) => Object.keys(snapshot(dir)).filter((p) => !p.endsWith('/')).length;
-
-function start(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { child: ChildProcess; exited: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, CI: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  child.stdout!.resume();
-  // 'close' comes after the kernel reaped the child: only then is its pid free, so the next run
-  // sees the staging directory's owner as gone.
-  const exited = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
-  return { child, exited };
-}
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 const stagingDirs = (cwd: string, name: string) => readdirSync(cwd).filter((e) => e.startsWith(`.${name}.create-k8s-app-staging-`));
+
+/** A user's folder that --force writes into: files the generator also writes, and files of their own. */
+function userProject(target: string): void {
+  mkdirSync(join(target, 'chart'), { recursive: true });
+  mkdirSync(join(target, 'docs'));
+  writeFileSync(join(target, 'README.md'), '# my own readme\n');
+  writeFileSync(join(target, 'chart', 'values.yaml'), 'mine: true\n');
+  chmodSync(join(target, 'chart', 'values.yaml'), 0o600);
+  writeFileSync(join(target, 'notes.txt'), 'keep me\n');
+  writeFileSync(join(target, 'docs', 'runbook.md'), 'keep me too\n');
+}
+
+/** What an uninterrupted `--force` makes of the same folder. */
+function forcedReference(): Record<string, string> {
+  const cwd = newCwd();
+  userProject(join(cwd, 'demo'));
+  const r = runCli(['demo', '--yes', '--force', '--no-lint'], { cwd });
+  expect(r.code, r.stderr).toBe(0);
+  return snapshot(join(cwd, 'demo'));
+}
+
+/** Renames into place are slowed: those are the steps after which the tree is half-changed. */
+const RENAMES = { pauseMs: 15, only: '/.create-k8s-app/run/new/', calls: 'renameSync' } as const;
+
+/** Waits for the first file to be renamed into place, then a random part of the whole write. */
+async function atRandomPoint(log: string, files: number): Promise<number> {
+  await waitFor('the first file renamed into place', () => logged(log).length > 0);
+  const delay = Math.random() * files * RENAMES.pauseMs;
+  await sleep(delay);
+  return delay;
+}
 
 describe('Ctrl-C at a prompt, on a real terminal', () => {
   let hasScript = false;
@@ -92,39 +95,57 @@ describe('Ctrl-C at a prompt, on a real terminal', () => {
 describe('SIGINT while writing a new project', () => {
   it('exits 130 and removes what it had staged', async () => {
     const cwd = newCwd();
-    const { child, exited } = start(['demo', '--yes', '--no-lint'], cwd, { CREATE_K8S_APP_TEST_PAUSE_MS: '50' });
+    const { child, exited } = start(['demo', '--yes', '--no-lint'], cwd, { pauseMs: 50, only: 'create-k8s-app-staging-', calls: 'writeFileSync' });
     await waitFor('some staged files', () => stagingDirs(cwd, 'demo').some((s) => countFiles(join(cwd, s)) >= 3));
     child.kill('SIGINT');
-    const { code } = await exited;
-    expect(code).toBe(130);
+    const { code, stderr } = await exited;
+    expect(code, stderr).toBe(130);
+    expect(stderr).toBe('error: interrupted; nothing was written\n');
     expect(readdirSync(cwd)).toEqual([]);
   });
 });
 
-describe('SIGINT while applying --force', () => {
-  // The files are replaced by synchronous renames (slowed down here by a blocking pause): the
-  // signal must still be acted on before the change commits, not lost when the writer ends.
-  it('exits 130 with every original back and nothing of the change left', async () => {
-    const cwd = newCwd();
-    const target = join(cwd, 'demo');
-    mkdirSync(join(target, 'chart'), { recursive: true });
-    writeFileSync(join(target, 'README.md'), '# my own readme\n');
-    writeFileSync(join(target, 'chart', 'values.yaml'), 'mine: true\n');
-    writeFileSync(join(target, 'notes.txt'), 'keep me\n');
-    const before = snapshot(target);
-
-    const { child, exited } = start(['demo', '--yes', '--force', '--no-lint'], cwd, { CREATE_K8S_APP_TEST_PAUSE_MS: '50' });
-    await waitFor('the first replaced files', () => readFileSync(join(target, 'README.md'), 'utf8') !== before['README.md']);
-    child.kill('SIGINT');
-    expect((await exited).code).toBe(130);
-    expect(snapshot(target)).toEqual(before);
+describe('SIGINT, SIGTERM, SIGHUP and SIGQUIT while applying --force', () => {
+  // The files are replaced by synchronous renames (slowed down from outside): the signal must
+  // still be acted on before the change commits, not lost when the writer ends.
+  it('each exits 130 with every original back, byte for byte, wherever it lands', async () => {
+    const after = forcedReference();
+    const cuts = new Set<number>();
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const) {
+      const cwd = newCwd();
+      const target = join(cwd, 'demo');
+      userProject(target);
+      const before = snapshot(target);
+      const log = newLog();
+      const { child, exited } = start(['demo', '--yes', '--force', '--no-lint'], cwd, { ...RENAMES, log });
+      const delay = await atRandomPoint(log, 24);
+      const sent = Date.now();
+      child.kill(signal);
+      const exit = await exited;
+      // Promptly: the writer acts at its next checkpoint, undoes, and the process ends.
+      expect(Date.now() - sent, signal).toBeLessThan(3000);
+      const done = logged(log).length;
+      const context = `${signal} ${delay.toFixed(0)} ms after the first rename, ${done} renamed: ${exit.stderr}`;
+      if (exit.code === 130 && exit.stderr === 'error: interrupted; nothing was written\n') {
+        expect(snapshot(target), context).toEqual(before);
+        cuts.add(done);
+      } else {
+        // Too late to stop: the change had committed (or the run had ended) when the signal came;
+        // past the writer, a signal ends the process the default way.
+        if (exit.code === null) expect(exit.signal, context).toBe(signal);
+        else expect([0, 130], context).toContain(exit.code);
+        expect(snapshot(target), context).toEqual(after);
+      }
+    }
+    // The signals really landed in the middle, at different points.
+    expect(cuts.size, [...cuts].join(', ')).toBeGreaterThanOrEqual(3);
   });
 });
 
 describe('SIGKILL in the middle of writing', () => {
   it('a new project: the target never appears; the next run removes the stale staging directory and succeeds', async () => {
     const cwd = newCwd();
-    const { child, exited } = start(['demo', '--yes', '--no-lint'], cwd, { CREATE_K8S_APP_TEST_PAUSE_MS: '50' });
+    const { child, exited } = start(['demo', '--yes', '--no-lint'], cwd, { pauseMs: 50, only: 'create-k8s-app-staging-', calls: 'writeFileSync' });
     await waitFor('some staged files', () => stagingDirs(cwd, 'demo').some((s) => countFiles(join(cwd, s)) >= 5));
     child.kill('SIGKILL');
     const { signal } = await exited;
@@ -143,45 +164,114 @@ describe('SIGKILL in the middle of writing', () => {
     expect(snapshot(join(cwd, 'demo'))).toEqual(snapshot(join(clean, 'demo')));
   });
 
-  it('--force into an existing directory: the journal restores every original, and the user\'s own files are never touched', async () => {
-    const cwd = newCwd();
-    const target = join(cwd, 'demo');
-    // The user's project: files the generator also writes (README.md, chart/values.yaml), and
-    // files it knows nothing about.
-    mkdirSync(join(target, 'chart'), { recursive: true });
-    mkdirSync(join(target, 'docs'));
-    writeFileSync(join(target, 'README.md'), '# my own readme\n');
-    writeFileSync(join(target, 'chart', 'values.yaml'), 'mine: true\n');
-    writeFileSync(join(target, 'notes.txt'), 'keep me\n');
-    writeFileSync(join(target, 'docs', 'runbook.md'), 'keep me too\n');
-    const before = snapshot(target);
+  it('--force into an existing directory, at random points: reported until the next run, which puts back every original', async () => {
+    const after = forcedReference();
+    const cuts = new Set<number>();
+    for (let run = 0; run < 5; run++) {
+      const cwd = newCwd();
+      const target = join(cwd, 'demo');
+      userProject(target);
+      const before = snapshot(target);
+      const log = newLog();
+      const { child, exited } = start(['demo', '--yes', '--force', '--no-lint'], cwd, { ...RENAMES, log });
+      const delay = await atRandomPoint(log, 24);
+      child.kill('SIGKILL');
+      expect((await exited).signal).toBe('SIGKILL');
+      const done = logged(log).length;
+      const context = `killed ${delay.toFixed(0)} ms after the first rename, ${done} renamed`;
+      const killed = snapshot(target);
+      expect(killed, context).not.toEqual(before);
+      cuts.add(done);
 
-    const { child, exited } = start(['demo', '--yes', '--force', '--no-lint'], cwd, { CREATE_K8S_APP_TEST_PAUSE_MS: '50' });
-    const journal = join(target, '.create-k8s-app', 'journal', 'journal.json');
-    // Killed once the journal is written and files are being replaced: README.md sorts early.
-    await waitFor('the first replaced files', () => existsSync(journal) && readFileSync(join(target, 'README.md'), 'utf8') !== before['README.md']);
-    child.kill('SIGKILL');
-    expect((await exited).signal).toBe('SIGKILL');
-    const killed = snapshot(target);
-    expect(killed['README.md']).not.toBe(before['README.md']);
+      if (run === 0 && hasGit) {
+        // What the killed run left is never committed by accident: its folder ignores itself.
+        execFileSync('git', ['init', '-q'], { cwd: target });
+        const status = execFileSync('git', ['-c', 'core.fsmonitor=false', 'status', '--porcelain', '--untracked-files=all'], { cwd: target, encoding: 'utf8' });
+        expect(existsSync(join(target, '.create-k8s-app', 'run', 'journal.json'))).toBe(true);
+        expect(status).not.toContain('.create-k8s-app/run');
+        rmSync(join(target, '.git'), { recursive: true, force: true });
+      }
 
-    // Recovery alone puts back exactly what was there.
-    const recovered = join(root.dir, `recovered-${n++}`);
-    cpSync(target, recovered, { recursive: true });
-    expect(recoverInterrupted(recovered)).toBe(true);
-    expect(snapshot(recovered)).toEqual(before);
+      // Until a run that writes comes, read-only runs say so.
+      const check = runCli(['upgrade', '--check', 'demo'], { cwd });
+      expect(check.code, check.stderr).toBe(1);
+      // (--check reports on stdout: exit 1 is an answer there, not a failure)
+      expect(check.stdout + check.stderr).toMatch(/^error: an earlier create-k8s-app run was interrupted while writing .*\nhint: run create-k8s-app upgrade/);
+      expect(snapshot(target), 'a read-only run changes nothing').toEqual(killed);
 
-    // The next run recovers first, then writes the generated files; the user's own stay as they were.
-    const again = runCli(['demo', '--yes', '--force', '--no-lint'], { cwd });
-    expect(again.code, again.stderr).toBe(0);
-    const after = snapshot(target);
-    expect(after['notes.txt']).toBe(before['notes.txt']);
-    expect(after['docs/runbook.md']).toBe(before['docs/runbook.md']);
-    expect(after['.create-k8s-app/journal/']).toBeUndefined();
-    expect(Object.keys(after).filter((p) => /\.tmp$/.test(p))).toEqual([]);
-    const clean = newCwd();
-    expect(runCli(['demo', '--yes', '--no-lint'], { cwd: clean }).code).toBe(0);
-    for (const [path, content] of Object.entries(snapshot(join(clean, 'demo')))) expect(after[path], path).toBe(content);
-    expect(statSync(join(target, 'notes.txt')).isFile()).toBe(true);
+      // Recovery alone puts back exactly what was there: bytes, modes, folders.
+      const recovered = join(root.dir, `recovered-${n++}`);
+      cpSync(target, recovered, { recursive: true });
+      expect(recoverInterrupted(recovered), context).toMatchObject({ leftAsFound: [] });
+      expect(snapshot(recovered), context).toEqual(before);
+      rmSync(recovered, { recursive: true });
+
+      // The next run puts the originals back, then writes: as if it had been the only one.
+      const again = runCli(['demo', '--yes', '--force', '--no-lint'], { cwd });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout.split('\n')[0]).toMatch(/^an earlier run was interrupted while writing: put \d+ file\(s\) back as they were before it$/);
+      expect(snapshot(target), context).toEqual(after);
+    }
+    expect(cuts.size, [...cuts].join(', ')).toBeGreaterThanOrEqual(3);
+  });
+
+  it('upgrade, at random points: the next upgrade says what it put back and ends as an uninterrupted one', async () => {
+    const project = (cwd: string) => {
+      const r = runCli(['demo', '--yes', '--no-lint'], { cwd });
+      expect(r.code, r.stderr).toBe(0);
+      writeFileSync(join(cwd, 'demo', 'notes.txt'), 'mine\n');
+      return join(cwd, 'demo');
+    };
+    const refCwd = newCwd();
+    const reference = project(refCwd);
+    const change = ['upgrade', '--set', 'strategy=canary', '--set', 'envs=dev,staging,prod'];
+    const refLog = newLog();
+    const ok = await start([...change, 'demo'], refCwd, { ...RENAMES, log: refLog }).exited;
+    expect(ok.code, ok.stderr).toBe(0);
+    const after = snapshot(reference);
+    // How many files the upgrade renames into place: the window the kills are spread over.
+    const files = logged(refLog).length;
+    expect(files).toBeGreaterThan(5);
+    const cuts = new Set<number>();
+    for (let run = 0; run < 4; run++) {
+      const cwd = newCwd();
+      const target = project(cwd);
+      const before = snapshot(target);
+      const log = newLog();
+      const { child, exited } = start([...change, 'demo'], cwd, { ...RENAMES, log });
+      const delay = await atRandomPoint(log, files - 1);
+      child.kill('SIGKILL');
+      expect((await exited).signal).toBe('SIGKILL');
+      const done = logged(log).length;
+      const context = `killed ${delay.toFixed(0)} ms after the first rename, ${done} renamed`;
+      expect(snapshot(target), context).not.toEqual(before);
+      cuts.add(done);
+      for (const mode of ['--check', '--dry-run']) {
+        const r = runCli(['upgrade', mode, 'demo'], { cwd });
+        expect(r.code, `${mode}: ${r.stderr}`).toBe(1);
+        expect(r.stdout + r.stderr).toMatch(/^error: an earlier create-k8s-app run was interrupted while writing .*\nhint: run create-k8s-app upgrade/);
+      }
+      // SIGHUP and SIGQUIT in the middle of the upgrade: exit 130, the tree exactly as before.
+      const stopped = snapshot(target);
+      for (const signal of ['SIGHUP', 'SIGQUIT'] as const) {
+        const cwd2 = newCwd();
+        const other = project(cwd2);
+        const before2 = snapshot(other);
+        const log2 = newLog();
+        const run2 = start([...change, 'demo'], cwd2, { ...RENAMES, log: log2 });
+        await atRandomPoint(log2, Math.max(1, Math.floor(files / 2)));
+        run2.child.kill(signal);
+        const exit = await run2.exited;
+        expect(exit.code, `${signal}: ${exit.stderr}`).toBe(130);
+        expect(snapshot(other), signal).toEqual(before2);
+      }
+      expect(snapshot(target)).toEqual(stopped);
+
+      const again = runCli([...change, 'demo'], { cwd });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout.split('\n')[1], again.stdout).toMatch(/^an earlier run was interrupted while writing: put \d+ file\(s\) back as they were before it$/);
+      expect(snapshot(target), context).toEqual(after);
+    }
+    expect(cuts.size, [...cuts].join(', ')).toBeGreaterThanOrEqual(2);
   });
 });

@@ -1,3 +1,4 @@
+import { checkWritable } from '../../src/project-fs.js';
 import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -234,11 +235,12 @@ describe('readDisk', () => {
     expect(modes.has('missing.yaml')).toBe(false);
   });
 
-  it('refuses a file where a generated folder belongs, and a folder where a file belongs', async () => {
+  it('reads a file where a generated folder belongs as nothing there (writing refuses it), and refuses a folder where a file belongs', async () => {
     writeFileSync(join(root, 'file'), 'x');
-    await expect(readDisk(root, ['file/below'])).rejects.toThrow(/^file is a file where create-k8s-app keeps a folder$/);
+    expect((await readDisk(root, ['file/below'])).disk).toEqual(new Map([['file/below', null]]));
+    expect(() => checkWritable(root, ['file/below'])).toThrow(/^file is a file where create-k8s-app needs a folder$/);
     mkdirSync(join(root, 'dir.yaml'));
-    await expect(readDisk(root, ['dir.yaml'])).rejects.toThrow(/^dir\.yaml is a folder where create-k8s-app writes a file$/);
+    await expect(readDisk(root, ['dir.yaml'])).rejects.toThrow(/^dir\.yaml is a folder, where create-k8s-app keeps a file$/);
   });
 
   it('never follows a link, at the file or in a folder above it', async () => {
@@ -247,8 +249,8 @@ describe('readDisk', () => {
       writeFileSync(join(outside, 'secret'), 'GITHUB_TOKEN=x\n');
       symlinkSync(join(outside, 'secret'), join(root, 'leak.yaml'));
       symlinkSync(outside, join(root, 'linked'));
-      await expect(readDisk(root, ['leak.yaml'])).rejects.toThrow(/^leak\.yaml is a symbolic link where create-k8s-app writes/);
-      await expect(readDisk(root, ['linked/secret'])).rejects.toThrow(/^linked is a symbolic link where create-k8s-app writes/);
+      await expect(readDisk(root, ['leak.yaml'])).rejects.toThrow(/^leak\.yaml is a symbolic link; create-k8s-app does not follow links inside a project$/);
+      await expect(readDisk(root, ['linked/secret'])).rejects.toThrow(/^linked is a symbolic link; create-k8s-app does not follow links inside a project$/);
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }

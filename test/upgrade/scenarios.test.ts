@@ -4,8 +4,9 @@
 // upgradeProject, and through the built CLI for exit codes and output.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import fs, { existsSync } from 'node:fs';
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +37,7 @@ const OLD_FP = fingerprintFiles([['older-release.json', Buffer.from(JSON.stringi
 const NEW_FP = builtinFingerprint();
 
 const ANSWERS = '.create-k8s-app.yaml';
-const JOURNAL = '.create-k8s-app/journal/journal.json';
+const JOURNAL = '.create-k8s-app/run/journal.json';
 const VALUES = 'chart/values.yaml';
 const DEPLOYMENT = 'chart/templates/deployment.yaml';
 const HPA = 'chart/templates/hpa.yaml';
@@ -179,11 +180,30 @@ interface CliResult {
   stderr: string;
 }
 
-/** The test seams and DEBUG only where a test asks for them. */
+/** DEBUG only where a test asks for it. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['CREATE_K8S_APP_TEST_FAIL_AFTER', 'CREATE_K8S_APP_TEST_PAUSE_MS', 'DEBUG']) delete env[key];
+  delete env.DEBUG;
   return { ...env, ...extra };
+}
+
+/** Makes the Nth rename of a file into the project fail, as a broken disk would, while `task` runs. */
+async function withFailingRename<T>(n: number, task: () => Promise<T>): Promise<T> {
+  const original = fs.renameSync;
+  let count = 0;
+  fs.renameSync = (from, to) => {
+    if (String(from).includes('/.create-k8s-app/run/new/') && ++count === n) {
+      throw Object.assign(new Error(`EIO: i/o error, rename '${String(from)}'`), { code: 'EIO' });
+    }
+    return original(from, to);
+  };
+  syncBuiltinESMExports();
+  try {
+    return await task();
+  } finally {
+    fs.renameSync = original;
+    syncBuiltinESMExports();
+  }
 }
 
 function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
@@ -583,12 +603,7 @@ describe('10. an interrupted upgrade', () => {
     await edit(root, VALUES, '    memory: 256Mi', '    memory: 1Gi');
     await chmod(join(root, DEPLOYMENT), 0o755);
     const before = await snapshot(root);
-    process.env.CREATE_K8S_APP_TEST_FAIL_AFTER = '2';
-    try {
-      await expect(upgrade(root)).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining('simulated failure after file 3') });
-    } finally {
-      delete process.env.CREATE_K8S_APP_TEST_FAIL_AFTER;
-    }
+    await withFailingRename(3, () => expect(upgrade(root)).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining('EIO') }));
     expect(await snapshot(root)).toEqual(before);
     await cleanUpgrade(root);
     expect(await read(root, VALUES)).toContain('    memory: 1Gi\n');
@@ -601,9 +616,10 @@ describe('10. an interrupted upgrade', () => {
     for (const root of [killed, reference]) await edit(root, VALUES, '    memory: 256Mi', '    memory: 1Gi');
     const before = await snapshot(killed);
 
-    const child = spawn(process.execPath, [CLI, 'upgrade', '--yes'], {
+    // Each rename into place is slowed from outside, by a module preloaded into the CLI.
+    const child = spawn(process.execPath, ['--import', new URL('../security/slow-fs.mjs', import.meta.url).href, CLI, 'upgrade', '--yes'], {
       cwd: killed,
-      env: cleanEnv({ CREATE_K8S_APP_TEST_PAUSE_MS: '300' }),
+      env: cleanEnv({ SLOW_FS_PAUSE_MS: '300', SLOW_FS_ONLY: '/.create-k8s-app/run/new/', SLOW_FS_CALLS: 'renameSync' }),
       stdio: 'ignore',
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
@@ -617,18 +633,19 @@ describe('10. an interrupted upgrade', () => {
     expect(exists(killed, JOURNAL)).toBe(true);
     expect(await read(killed, ANSWERS)).toContain(`version: ${OLD}\n`);
 
-    // Read-only runs leave the half-done state alone; recovery puts back exactly what was there.
-    await upgrade(killed, { check: true });
+    // Read-only runs report the half-done state and leave it alone; recovery puts back exactly what was there.
+    await expect(upgrade(killed, { check: true })).rejects.toMatchObject({ exitCode: 1, hint: expect.stringContaining('run create-k8s-app upgrade') });
     expect(exists(killed, JOURNAL)).toBe(true);
     const copy = join(await tempDir(), 'copy');
     await cp(killed, copy, { recursive: true });
-    expect(recoverInterrupted(copy)).toBe(true);
+    expect(recoverInterrupted(copy)).toMatchObject({ leftAsFound: [] });
     expect(await snapshot(copy)).toEqual(before);
 
-    // The next real run recovers the same way by itself, then upgrades.
+    // The next real run recovers the same way by itself, says so, then upgrades.
     const result = await cli(['upgrade'], killed);
     expect(result.code, result.stderr).toBe(0);
-    expect(exists(killed, '.create-k8s-app/journal')).toBe(false);
+    expect(result.stdout).toMatch(/^upgraded to create-k8s-app 0\.1\.0\nan earlier run was interrupted while writing: put \d+ file\(s\) back as they were before it\n/);
+    expect(exists(killed, '.create-k8s-app/run')).toBe(false);
 
     await cleanUpgrade(reference);
     expect(await snapshot(killed)).toEqual(await snapshot(reference));
