@@ -6,6 +6,7 @@
 export interface TriggerContext {
   name: string;
   isWorker: boolean;
+  isGrpc: boolean;
 }
 
 /** One entry of the trigger's `metadata` in the ScaledObject. */
@@ -13,7 +14,11 @@ export type TriggerField =
   /** a constant the chart does not expose */
   | { field: string; fixed: string }
   /** read from `keda.<valuesKey>.<key>` in values.yaml; `default` is written there as YAML */
-  | { field: string; key: string; doc: string; default: (app: TriggerContext) => string };
+  | {
+    field: string; key: string; doc: string; default: (app: TriggerContext) => string;
+    /** the value is passed through Helm's `tpl`, so it may name the release (`{{ .Release.Namespace }}`) */
+    tpl?: true;
+  };
 
 export type TriggerAuth =
   /** KEDA reads credentials from the Secret named by `keda.auth.secretName`, one key per parameter */
@@ -44,6 +49,22 @@ export interface TriggerSpec {
 }
 
 const quoted = (app: TriggerContext) => JSON.stringify(app.name);
+
+/**
+ * The default prometheus trigger query: this release's own series only, with the labels the
+ * chart's monitors give them. A ServiceMonitor target carries `namespace` and `service`, and a pod
+ * behind both the stable and the canary (or preview) Service is scraped once per Service, so the
+ * copies are merged (`max without (job, service)`) before the pods are summed. A PodMonitor target
+ * has `job="<namespace>/<podmonitor>"`; every worker pod reports the same queue depth, so it is
+ * `max`, not `sum` (which would grow with the pods it scales).
+ */
+export function prometheusQuery(app: TriggerContext): string {
+  const ns = '{{ .Release.Namespace }}';
+  const fullname = `{{ include "${app.name}.fullname" . }}`;
+  if (app.isWorker) return `max(jobs_queue_depth{namespace="${ns}", job="${ns}/${fullname}"})`;
+  const metric = app.isGrpc ? 'grpc_server_handled_total' : 'http_requests_total';
+  return `sum(max without (job, service) (rate(${metric}{namespace="${ns}", service=~"${fullname}(-canary|-preview)?"}[2m])))`;
+}
 
 export const TRIGGERS = [
   {
@@ -98,10 +119,8 @@ export const TRIGGERS = [
     metadata: [
       { field: 'serverAddress', key: 'serverAddress', doc: 'Prometheus URL', default: () => 'http://prometheus-operated.monitoring.svc:9090' },
       {
-        field: 'query', key: 'query', doc: 'Query whose value drives scaling',
-        default: (app) => JSON.stringify(app.isWorker
-          ? `sum(jobs_queue_depth{job="${app.name}"})`
-          : `sum(rate(http_requests_total{service="${app.name}"}[2m]))`),
+        field: 'query', key: 'query', doc: "Query whose value drives scaling; rendered with Helm's `tpl`, so it may use `{{ .Release.Namespace }}`", tpl: true,
+        default: (app) => JSON.stringify(prometheusQuery(app)),
       },
       { field: 'threshold', key: 'threshold', doc: 'Query value per pod that triggers scaling', default: () => '100' },
     ],
@@ -115,7 +134,7 @@ export const TRIGGERS = [
       { field: 'timezone', key: 'timezone', doc: 'IANA time zone of the schedule', default: () => 'Etc/UTC' },
       { field: 'start', key: 'start', doc: 'Cron expression: when the busy window starts', default: () => '0 8 * * 1-5' },
       { field: 'end', key: 'end', doc: 'Cron expression: when it ends', default: () => '0 20 * * 1-5' },
-      { field: 'desiredReplicas', key: 'desiredReplicas', doc: 'Pods during the window', default: () => '3' },
+      { field: 'desiredReplicas', key: 'desiredReplicas', doc: 'Pods during the window (more than keda.minReplicas, or the window changes nothing)', default: () => '3' },
     ],
     auth: null,
   },

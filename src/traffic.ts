@@ -1,7 +1,12 @@
 // Every canary traffic router, one row each: the option list, `--help`, the prompt and the view
 // (the Ingress or route the chart renders, the NetworkPolicy, the ApplicationSet) read it.
 
-/** A field Argo Rollouts rewrites during a canary, so Argo CD must ignore it (ApplicationSet `ignoreDifferences`). */
+/**
+ * A field of an object the chart renders (so Argo CD owns it and diffs it) that Argo Rollouts
+ * rewrites during a canary: Argo CD must ignore it (ApplicationSet `ignoreDifferences`). Fields
+ * Rollouts only adds (annotations, labels, selector keys the chart does not render) are not listed:
+ * Argo CD diffs only what the manifest holds, so they never show as drift.
+ */
 export interface IgnoredDifference {
   group: string;
   kind: string;
@@ -23,6 +28,7 @@ export interface RouterSpec {
   controllerNamespace: string;
   /** what the NetworkPolicy comment names besides the ingress controller */
   gatewayLabel: string | null;
+  /** what Argo Rollouts rewrites on the chart's own objects for this router, as read in its code */
   ignoreDifferences(app: { name: string; isGrpc: boolean }): IgnoredDifference[];
 }
 
@@ -37,15 +43,16 @@ export const ROUTERS = [
     name: 'nginx', hint: 'NGINX Ingress canary annotations',
     docs: 'https://argo-rollouts.readthedocs.io/en/stable/features/traffic-management/nginx/',
     ingress: true, ingressClass: 'nginx', controllerNamespace: 'ingress-nginx', gatewayLabel: null,
-    ignoreDifferences: () => [{
-      group: 'networking.k8s.io', kind: 'Ingress',
-      jqPathExpressions: ['.metadata.annotations["nginx.ingress.kubernetes.io/canary-weight"]'],
-    }],
+    // argo-rollouts rollout/trafficrouting/nginx/nginx.go: the weight goes on a canary Ingress
+    // Rollouts creates and owns (`<rollout>-<ingress>-canary`); the chart's Ingress is only read.
+    ignoreDifferences: () => [],
   },
   {
     name: 'istio', hint: 'Istio VirtualService weights',
     docs: 'https://argo-rollouts.readthedocs.io/en/stable/features/traffic-management/istio/',
     ingress: false, ingressClass: 'nginx', controllerNamespace: 'istio-system', gatewayLabel: 'mesh gateway',
+    // argo-rollouts rollout/trafficrouting/istio/istio.go (reconcileVirtualService): the weights of
+    // the named http routes' destinations, which the chart renders (100 / 0).
     ignoreDifferences: () => [{
       group: 'networking.istio.io', kind: 'VirtualService', jqPathExpressions: ['.spec.http[].route[].weight'],
     }],
@@ -54,18 +61,19 @@ export const ROUTERS = [
     name: 'alb', hint: 'AWS Load Balancer Controller weighted target groups',
     docs: 'https://argo-rollouts.readthedocs.io/en/stable/features/traffic-management/alb/',
     ingress: true, ingressClass: 'alb', controllerNamespace: 'ingress-nginx', gatewayLabel: null,
-    ignoreDifferences: ({ name }) => [{
-      group: 'networking.k8s.io', kind: 'Ingress',
-      jqPathExpressions: [
-        `.metadata.annotations["alb.ingress.kubernetes.io/actions.${name}"]`,
-        `.metadata.annotations["alb.ingress.kubernetes.io/conditions.${name}"]`,
-      ],
-    }],
+    // argo-rollouts rollout/trafficrouting/alb/alb.go (SetWeight): it adds the annotations
+    // `alb.ingress.kubernetes.io/actions.<stableService>` and `rollouts.argoproj.io/managed-alb-annotations`
+    // to the chart's Ingress, neither rendered by the chart; `conditions.*` only for setHeaderRoute
+    // steps, which the chart has none of. Nothing Argo CD diffs.
+    ignoreDifferences: () => [],
   },
   {
     name: 'gateway-api', hint: 'Gateway API HTTPRoute / GRPCRoute weights (Rollouts plugin)',
     docs: 'https://argo-rollouts.readthedocs.io/en/stable/features/traffic-management/plugins/',
     ingress: false, ingressClass: 'nginx', controllerNamespace: 'gateway-system', gatewayLabel: 'Gateway',
+    // rollouts-plugin-trafficrouter-gatewayapi pkg/plugin/httproute.go, grpcroute.go: the weights
+    // of the stable and canary backendRefs, which the chart renders (100 / 0); the in-progress
+    // label it adds is not rendered by the chart.
     ignoreDifferences: ({ isGrpc }) => [{
       group: 'gateway.networking.k8s.io', kind: isGrpc ? 'GRPCRoute' : 'HTTPRoute',
       jqPathExpressions: ['.spec.rules[].backendRefs[].weight'],

@@ -1,5 +1,6 @@
 // Everything the templates need, derived from the answers in one place so templates hold layout
 // and no logic beyond `if`.
+import { createHash } from 'node:crypto';
 import { parseImage } from './validate.js';
 import { triggerSpec, type TriggerSpec } from './keda-triggers.js';
 import { routerSpec, type RouterSpec } from './traffic.js';
@@ -31,7 +32,7 @@ const SIZES: Record<'small' | 'medium', SizeView> = {
 };
 
 /** The trigger as the ScaledObject, the TriggerAuthentication and values.yaml use it. */
-function kedaTriggerView(spec: TriggerSpec, app: { name: string; isWorker: boolean }) {
+function kedaTriggerView(spec: TriggerSpec, app: { name: string; isWorker: boolean; isGrpc: boolean }) {
   const values = `keda.${spec.valuesKey}`;
   return {
     name: spec.name,
@@ -41,7 +42,7 @@ function kedaTriggerView(spec: TriggerSpec, app: { name: string; isWorker: boole
     /** `metadata:` of the ScaledObject's trigger: each field and the Helm text of its value */
     metadata: spec.metadata.map((m) => ({
       field: m.field,
-      value: 'fixed' in m ? m.fixed : `{{ .Values.${values}.${m.key} | quote }}`,
+      value: 'fixed' in m ? m.fixed : m.tpl ? `{{ tpl .Values.${values}.${m.key} . | quote }}` : `{{ .Values.${values}.${m.key} | quote }}`,
     })),
     /** the values under `keda.<valuesKey>`: key, `## @param` text, default as YAML */
     settings: spec.metadata.flatMap((m) => ('fixed' in m ? [] : [{ key: m.key, doc: m.doc, default: m.default(app) }])),
@@ -75,6 +76,19 @@ export function envHost(host: string, env: string, isProd: boolean): string {
   return host.startsWith('*.') ? `*.${env}.${host.slice(2)}` : `${env}.${host}`;
 }
 
+/**
+ * The namespace of an environment: `<name>-<env>`, a DNS label of at most 63 characters. When that
+ * is longer, it is cut and ends in `-` plus the first 6 hex digits of the full name's SHA-256, so
+ * environments that differ only past the cut (staging-eu-1, staging-eu-2) still get namespaces of
+ * their own, and the same answers always give the same namespace.
+ */
+export function envNamespace(name: string, env: string): string {
+  const full = `${name}-${env}`;
+  if (full.length <= 63) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 6);
+  return `${full.slice(0, 63 - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+}
+
 export function buildView(a: Answers, version: string) {
   const image = parseImage(a.image);
   if (typeof image === 'string') throw new Error(image);
@@ -98,7 +112,7 @@ export function buildView(a: Answers, version: string) {
       name,
       isProd,
       host: a.host ? envHost(a.host, name, isProd) : null,
-      namespace: `${a.name}-${name}`.slice(0, 63).replace(/-+$/, ''),
+      namespace: envNamespace(a.name, name),
       replicas: isProd ? 3 : 1,
       minReplicas: isProd ? 3 : 1,
       maxReplicas: isProd ? 10 : 3,
@@ -107,7 +121,7 @@ export function buildView(a: Answers, version: string) {
     };
   });
   const trigger = a['keda-trigger'];
-  const kedaTrigger = a.scaling === 'keda' && trigger ? kedaTriggerView(triggerSpec(trigger), { name: a.name, isWorker }) : null;
+  const kedaTrigger = a.scaling === 'keda' && trigger ? kedaTriggerView(triggerSpec(trigger), { name: a.name, isWorker, isGrpc }) : null;
   return {
     version,
     name: a.name,

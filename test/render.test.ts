@@ -78,7 +78,7 @@ describe('render', () => {
       const plan = render(answers, builtin(), '1.2.3');
       const valuesText = plan.get('chart/values.yaml')!;
       const values = parse(valuesText).keda[spec.valuesKey];
-      const app = { name: 'tbl', isWorker: type === 'worker' };
+      const app = { name: 'tbl', isWorker: type === 'worker', isGrpc: false };
       const scaledObject = plan.get('chart/templates/scaledobject.yaml')!;
       expect(scaledObject).toContain(`    - type: ${spec.type}\n`);
       for (const field of spec.metadata) {
@@ -88,7 +88,8 @@ describe('render', () => {
         }
         expect(values[field.key], field.key).toEqual(parse(field.default(app)));
         expect(valuesText).toContain(`## @param keda.${spec.valuesKey}.${field.key} ${field.doc}\n`);
-        expect(scaledObject).toContain(`        ${field.field}: {{ .Values.keda.${spec.valuesKey}.${field.key} | quote }}\n`);
+        const read = `.Values.keda.${spec.valuesKey}.${field.key}`;
+        expect(scaledObject).toContain(`        ${field.field}: {{ ${'tpl' in field ? `tpl ${read} .` : read} | quote }}\n`);
       }
       expect(Object.keys(values).sort()).toEqual(spec.metadata.flatMap((m) => ('fixed' in m ? [] : [m.key])).sort());
       expect(plan.has('chart/templates/triggerauthentication.yaml')).toBe(spec.auth !== null);

@@ -2,6 +2,7 @@
 // the answers it applies to, then what each values-<env>.yaml overrides. chart/values.yaml, the
 // values-<env>.yaml files, values.schema.json and the chart README's values table are all written
 // from these two tables (src/values/files.ts), so a new value is one entry here.
+import { prometheusQuery } from '../keda-triggers.js';
 import type { EnvView, View } from '../view.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -191,10 +192,15 @@ export const VALUES: readonly Value[] = [
 
   { key: 'keda.minReplicas', type: 'integer', default: 1, gap: true, when: (v) => v.keda, doc: 'Fewest pods' },
   { key: 'keda.maxReplicas', type: 'integer', default: 5, when: (v) => v.keda, doc: 'Most pods' },
-  { key: 'keda.pollingInterval', type: 'integer', default: 30, when: (v) => v.keda, doc: 'Seconds between trigger checks' },
+  // KEDA reads these two only while it may scale to zero (its admission webhook warns otherwise),
+  // so the ScaledObject carries them only when keda.minReplicas is 0.
+  {
+    key: 'keda.pollingInterval', type: 'integer', default: 30, when: (v) => v.keda,
+    doc: 'Seconds between trigger checks while scaled to zero (used only when keda.minReplicas is 0)',
+  },
   {
     key: 'keda.cooldownPeriod', type: 'integer', default: 300, when: (v) => v.keda,
-    doc: 'Seconds after the last activity before scaling to the minimum',
+    doc: 'Seconds after the last activity before scaling to zero (used only when keda.minReplicas is 0)',
   },
   {
     key: 'keda.fallback.failureThreshold', type: 'integer', default: 3, when: (v) => v.keda,
@@ -232,8 +238,8 @@ export const VALUES: readonly Value[] = [
   { key: 'keda.prometheus.serverAddress', type: 'string', default: prometheus, when: keda((v) => v.prometheusTrigger), doc: 'Prometheus URL' },
   {
     key: 'keda.prometheus.query', type: 'string', quoted: 'values', when: keda((v) => v.prometheusTrigger),
-    default: (v) => (v.isWorker ? `sum(jobs_queue_depth{job="${v.name}"})` : `sum(rate(http_requests_total{service="${v.name}"}[2m]))`),
-    doc: 'Query whose value drives scaling',
+    default: (v) => prometheusQuery({ name: v.name, isWorker: v.isWorker, isGrpc: v.isGrpc }),
+    doc: "Query whose value drives scaling; rendered with Helm's `tpl`, so it may use `{{ .Release.Namespace }}`",
   },
   {
     key: 'keda.prometheus.threshold', type: 'integer', default: 100, when: keda((v) => v.prometheusTrigger),
@@ -245,7 +251,10 @@ export const VALUES: readonly Value[] = [
     doc: 'Cron expression: when the busy window starts',
   },
   { key: 'keda.cron.end', type: 'string', default: '0 20 * * 1-5', when: keda((v) => v.cronTrigger), doc: 'Cron expression: when it ends' },
-  { key: 'keda.cron.desiredReplicas', type: 'integer', default: 3, when: keda((v) => v.cronTrigger), doc: 'Pods during the window' },
+  {
+    key: 'keda.cron.desiredReplicas', type: 'integer', default: 3, when: keda((v) => v.cronTrigger),
+    doc: 'Pods during the window (more than keda.minReplicas, or the window changes nothing)',
+  },
   { key: 'keda.redis.address', type: 'string', default: 'redis-master.redis.svc:6379', when: keda((v) => v.redis), doc: 'Redis host:port' },
   { key: 'keda.redis.listName', type: 'string', default: (v) => v.name, quoted: 'values', when: keda((v) => v.redis), doc: 'List consumed' },
   { key: 'keda.redis.listLength', type: 'integer', default: 20, when: keda((v) => v.redis), doc: 'Items per pod that trigger scaling' },
@@ -371,6 +380,8 @@ export const PER_ENV: readonly EnvOverride[] = [
   { key: 'keda.minReplicas', value: (e) => e.minReplicas },
   { key: 'keda.maxReplicas', value: (e) => e.maxReplicas },
   { key: 'keda.fallback.replicas', value: (e) => e.minReplicas },
+  // The busy window must add pods above each environment's own minimum.
+  { key: 'keda.cron.desiredReplicas', value: (e) => Math.min(e.maxReplicas, e.minReplicas * 2) },
   {
     key: 'resources',
     value: ({ size }) => ({ requests: { cpu: size.cpuRequest, memory: size.memoryRequest }, limits: { cpu: size.cpuLimit, memory: size.memoryLimit } }),
