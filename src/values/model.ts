@@ -370,7 +370,7 @@ export const VALUES: readonly Value[] = [
     default: (v) => (v.brokerPort
       ? [{ to: [{ ipBlock: { cidr: v.kedaTrigger?.brokerCidr ?? '10.0.0.0/8' } }], ports: [{ port: v.brokerPort, protocol: 'TCP' }] }]
       : []),
-    note: (v) => (v.brokerPort ? `The ${v.trigger} broker; narrow the CIDR to your network.` : null),
+    note: (v) => (v.awsSqs ? 'The SQS API answers on public addresses; narrow the CIDR if you use a VPC endpoint.' : v.brokerPort ? `The ${v.trigger} broker; narrow the CIDR to your network.` : null),
     doc: (v) => `Egress rules besides DNS${v.brokerPort ? ` (the ${v.trigger} broker${v.awsSqs ? ' API' : ''} by default)` : ''}: databases, brokers, APIs`,
   },
 
