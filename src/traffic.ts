@@ -24,25 +24,34 @@ export interface RouterSpec {
   ingress: boolean;
   /** the Ingress class used when `ingress` is true */
   ingressClass: string;
-  /** the namespace of the controller the NetworkPolicy lets in */
-  controllerNamespace: string;
-  /** what the NetworkPolicy comment names besides the ingress controller */
-  gatewayLabel: string | null;
+  /**
+   * Who carries north-south traffic into the pods, as the NetworkPolicy admits it: pods of a
+   * namespace AND with these labels (an unlabelled pod in that namespace is a stranger), or, for a
+   * load balancer that sends from VPC addresses (ALB, target type ip), `null`: then
+   * `networkPolicy.loadBalancerCIDRs` lets it in.
+   */
+  controller: { namespace: string; podLabels: Record<string, string> } | null;
+  /** what the NetworkPolicy and README call it */
+  controllerLabel: string;
   /** what Argo Rollouts rewrites on the chart's own objects for this router, as read in its code */
   ignoreDifferences(app: { name: string; isGrpc: boolean }): IgnoredDifference[];
 }
+
+// The ingress-nginx chart's controller pods: its selector labels (`app.kubernetes.io/name:
+// ingress-nginx`, plus the release's instance) and `app.kubernetes.io/component: controller`.
+const INGRESS_NGINX = { namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } };
 
 export const ROUTERS = [
   {
     name: 'none', hint: 'replica-weighted canary, no traffic router',
     docs: 'https://argo-rollouts.readthedocs.io/en/stable/features/canary/',
-    ingress: true, ingressClass: 'nginx', controllerNamespace: 'ingress-nginx', gatewayLabel: null,
+    ingress: true, ingressClass: 'nginx', controller: INGRESS_NGINX, controllerLabel: 'ingress-nginx controller',
     ignoreDifferences: () => [],
   },
   {
     name: 'nginx', hint: 'NGINX Ingress canary annotations',
     docs: 'https://argo-rollouts.readthedocs.io/en/stable/features/traffic-management/nginx/',
-    ingress: true, ingressClass: 'nginx', controllerNamespace: 'ingress-nginx', gatewayLabel: null,
+    ingress: true, ingressClass: 'nginx', controller: INGRESS_NGINX, controllerLabel: 'ingress-nginx controller',
     // argo-rollouts rollout/trafficrouting/nginx/nginx.go: the weight goes on a canary Ingress
     // Rollouts creates and owns (`<rollout>-<ingress>-canary`); the chart's Ingress is only read.
     ignoreDifferences: () => [],
@@ -50,7 +59,10 @@ export const ROUTERS = [
   {
     name: 'istio', hint: 'Istio VirtualService weights',
     docs: 'https://argo-rollouts.readthedocs.io/en/stable/features/traffic-management/istio/',
-    ingress: false, ingressClass: 'nginx', controllerNamespace: 'istio-system', gatewayLabel: 'mesh gateway',
+    ingress: false, ingressClass: 'nginx', controllerLabel: 'Istio ingress gateway',
+    // istioctl's default profile (and the istio/gateway chart released as `istio-ingressgateway`):
+    // `istio: <release name without istio->`.
+    controller: { namespace: 'istio-system', podLabels: { istio: 'ingressgateway' } },
     // argo-rollouts rollout/trafficrouting/istio/istio.go (reconcileVirtualService): the weights of
     // the named http routes' destinations, which the chart renders (100 / 0).
     ignoreDifferences: () => [{
@@ -60,7 +72,7 @@ export const ROUTERS = [
   {
     name: 'alb', hint: 'AWS Load Balancer Controller weighted target groups',
     docs: 'https://argo-rollouts.readthedocs.io/en/stable/features/traffic-management/alb/',
-    ingress: true, ingressClass: 'alb', controllerNamespace: 'ingress-nginx', gatewayLabel: null,
+    ingress: true, ingressClass: 'alb', controller: null, controllerLabel: 'AWS load balancer',
     // argo-rollouts rollout/trafficrouting/alb/alb.go (SetWeight): it adds the annotations
     // `alb.ingress.kubernetes.io/actions.<stableService>` and `rollouts.argoproj.io/managed-alb-annotations`
     // to the chart's Ingress, neither rendered by the chart; `conditions.*` only for setHeaderRoute
@@ -70,7 +82,10 @@ export const ROUTERS = [
   {
     name: 'gateway-api', hint: 'Gateway API HTTPRoute / GRPCRoute weights (Rollouts plugin)',
     docs: 'https://argo-rollouts.readthedocs.io/en/stable/features/traffic-management/plugins/',
-    ingress: false, ingressClass: 'nginx', controllerNamespace: 'gateway-system', gatewayLabel: 'Gateway',
+    ingress: false, ingressClass: 'nginx', controllerLabel: 'Gateway',
+    // Gateway implementations that run the Gateway's proxy in its namespace label its pods with the
+    // Gateway's name (GEP-1762); the name is the default `gateway.parentRefs` entry.
+    controller: { namespace: 'gateway-system', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public-gateway' } },
     // rollouts-plugin-trafficrouter-gatewayapi pkg/plugin/httproute.go, grpcroute.go: the weights
     // of the stable and canary backendRefs, which the chart renders (100 / 0); the in-progress
     // label it adds is not rendered by the chart.

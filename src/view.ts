@@ -61,8 +61,8 @@ function trafficRouterView(spec: RouterSpec, app: { name: string; isGrpc: boolea
     name: spec.name,
     docs: spec.docs,
     ingressClass: spec.ingressClass,
-    controllerNamespace: spec.controllerNamespace,
-    gatewayLabel: spec.gatewayLabel,
+    controller: spec.controller,
+    controllerLabel: spec.controllerLabel,
     ignoreDifferences: spec.ignoreDifferences(app),
   };
 }

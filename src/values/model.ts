@@ -52,6 +52,8 @@ const server = (v: View) => !v.isCron;
 const small = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
 const percentPolicy = (value: number) => [{ type: 'Percent', value, periodSeconds: 60 }];
 const prometheus = 'http://prometheus-operated.monitoring.svc:9090';
+/** The NetworkPolicy admits the ingress controller's pods (every router but ALB, which sends from its subnets). */
+const controllerPods = (v: View) => v.restricted && v.hasService && v.trafficRouter.controller !== null;
 const keda = (trigger: (v: View) => boolean) => (v: View) => v.keda && trigger(v);
 
 export const VALUES: readonly Value[] = [
@@ -92,14 +94,20 @@ export const VALUES: readonly Value[] = [
   { key: 'ingress.enabled', type: 'boolean', default: true, gap: true, when: (v) => v.usesIngress, doc: 'Expose the app through an Ingress' },
   { key: 'ingress.className', type: 'string', default: (v) => v.ingressClass, when: (v) => v.usesIngress, doc: 'IngressClass of the controller' },
   {
-    key: 'ingress.clusterIssuer', type: 'string', default: 'letsencrypt-prod', when: (v) => v.usesIngress,
+    key: 'ingress.clusterIssuer', type: 'string', default: 'letsencrypt-prod', when: (v) => v.usesIngress && !v.alb,
     doc: 'cert-manager ClusterIssuer that issues the TLS certificate ("" for none)',
+  },
+  {
+    // The ALB terminates TLS with ACM; without an ARN the AWS Load Balancer Controller discovers an
+    // issued certificate matching the Ingress hosts (its "Certificate Discovery" guide).
+    key: 'ingress.certificateArn', type: 'string', default: '', when: (v) => v.usesIngress && v.alb,
+    doc: 'ACM certificate ARN(s) for the HTTPS listener, comma-separated ("": discovered in ACM from the hosts)',
   },
   { key: 'ingress.annotations', type: 'object', default: {}, when: (v) => v.usesIngress, doc: 'Extra Ingress annotations' },
   { key: 'ingress.hosts', type: 'array', default: (v) => [v.host ?? ''], quoted: 'values', when: (v) => v.usesIngress, doc: 'Host names routed to the app' },
   {
     key: 'ingress.tls.enabled', type: 'boolean', default: true, when: (v) => v.usesIngress,
-    doc: 'Serve HTTPS with a certificate in the <fullname>-tls Secret',
+    doc: (v) => (v.alb ? 'Serve HTTPS on the ALB (ACM certificate) and redirect HTTP to it' : 'Serve HTTPS with a certificate in the <fullname>-tls Secret'),
   },
   {
     key: 'istio.hosts', type: 'array', default: (v) => [v.host ?? ''], quoted: 'values', gap: true, when: (v) => v.istio,
@@ -334,21 +342,45 @@ export const VALUES: readonly Value[] = [
 
   { key: 'networkPolicy.enabled', type: 'boolean', default: true, gap: true, when: (v) => v.restricted, doc: 'Deny all traffic not listed below' },
   {
-    key: 'networkPolicy.ingressNamespace', type: 'string', when: (v) => v.restricted,
-    default: (v) => (v.istio ? 'istio-system' : v.gatewayApi ? 'gateway-system' : 'ingress-nginx'),
-    doc: 'Namespace of the ingress controller allowed in',
+    key: 'networkPolicy.ingressNamespace', type: 'string', when: controllerPods,
+    default: (v) => v.trafficRouter.controller?.namespace ?? '',
+    doc: (v) => `Namespace of the ${v.trafficRouter.controllerLabel} let in to the app port`,
   },
   {
-    key: 'networkPolicy.monitoringNamespace', type: 'string', default: 'monitoring', when: (v) => v.restricted,
+    key: 'networkPolicy.ingressPodLabels', type: 'object', when: controllerPods,
+    default: (v) => v.trafficRouter.controller?.podLabels ?? {},
+    doc: (v) => `Labels of the ${v.trafficRouter.controllerLabel} pods; only pods in that namespace with all of them are let in`,
+  },
+  {
+    key: 'networkPolicy.loadBalancerCIDRs', type: 'array', default: ['10.0.0.0/16'], when: (v) => v.restricted && v.hasService && v.alb,
+    doc: 'Your load balancer subnets: the ALB (target type ip) connects to the pods from these addresses',
+  },
+  {
+    key: 'networkPolicy.allowFrom', type: 'array', default: [], when: (v) => v.restricted && v.hasService,
+    doc: 'In-cluster callers let in to the app port, each {namespace, podLabels}, e.g. [{namespace: checkout, podLabels: {app.kubernetes.io/name: checkout}}]',
+  },
+  {
+    key: 'networkPolicy.monitoringNamespace', type: 'string', default: 'monitoring', when: (v) => v.restricted && server(v),
     doc: 'Namespace of Prometheus, allowed to scrape metrics',
   },
   {
+    // The Prometheus Operator labels every Prometheus pod app.kubernetes.io/name: prometheus.
+    key: 'networkPolicy.monitoringPodLabels', type: 'object', default: { 'app.kubernetes.io/name': 'prometheus' }, when: (v) => v.restricted && server(v),
+    doc: 'Labels of the Prometheus pods allowed to scrape metrics',
+  },
+  {
+    // Without it the sidecar never gets its configuration and the pod never turns ready.
+    key: 'networkPolicy.istiodNamespace', type: 'string', default: 'istio-system', when: (v) => v.restricted && v.istio,
+    doc: 'Namespace of istiod, which the Istio sidecar reaches on 15012 for its configuration and certificates',
+  },
+  { key: 'networkPolicy.istiodPodLabels', type: 'object', default: { app: 'istiod' }, when: (v) => v.restricted && v.istio, doc: 'Labels of the istiod pods' },
+  {
     key: 'networkPolicy.extraEgress', type: 'array', when: (v) => v.restricted,
     default: (v) => (v.brokerPort
-      ? [{ to: [{ ipBlock: { cidr: v.awsSqs ? '0.0.0.0/0' : '10.0.0.0/8' } }], ports: [{ port: v.brokerPort, protocol: 'TCP' }] }]
+      ? [{ to: [{ ipBlock: { cidr: v.kedaTrigger?.brokerCidr ?? '10.0.0.0/8' } }], ports: [{ port: v.brokerPort, protocol: 'TCP' }] }]
       : []),
-    note: (v) => (v.brokerPort ? `The ${v.trigger} broker; narrow the CIDR to your network.` : null),
-    doc: 'Egress rules besides DNS (databases, brokers, APIs)',
+    note: (v) => (v.awsSqs ? 'The SQS API answers on public addresses; narrow the CIDR if you use a VPC endpoint.' : v.brokerPort ? `The ${v.trigger} broker; narrow the CIDR to your network.` : null),
+    doc: (v) => `Egress rules besides DNS${v.brokerPort ? ` (the ${v.trigger} broker${v.awsSqs ? ' API' : ''} by default)` : ''}: databases, brokers, APIs`,
   },
 
   {
@@ -388,6 +420,7 @@ export const PER_ENV: readonly EnvOverride[] = [
   },
   { key: 'ingress.hosts', value: (e) => [e.host ?? ''] },
   { key: 'ingress.clusterIssuer', value: (e) => (e.isProd ? 'letsencrypt-prod' : 'letsencrypt-staging') },
+  { key: 'ingress.certificateArn', value: () => '', comment: (e) => `ACM certificate for ${e.host}; empty: discovered in ACM from the host.` },
   { key: 'istio.hosts', value: (e) => [e.host ?? ''] },
   { key: 'gateway.hostnames', value: (e) => [e.host ?? ''] },
   { key: 'rollout.canary.pauseDuration', value: (e) => (e.isProd ? '10m' : '1m') },
