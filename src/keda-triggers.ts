@@ -52,18 +52,17 @@ const quoted = (app: TriggerContext) => JSON.stringify(app.name);
 
 /**
  * The default prometheus trigger query: this release's own series only, with the labels the
- * chart's monitors give them. A ServiceMonitor target carries `namespace` and `service`, and a pod
- * behind both the stable and the canary (or preview) Service is scraped once per Service, so the
- * copies are merged (`max without (job, service)`) before the pods are summed. A PodMonitor target
- * has `job="<namespace>/<podmonitor>"`; every worker pod reports the same queue depth, so it is
- * `max`, not `sum` (which would grow with the pods it scales).
+ * chart's monitors give them. A ServiceMonitor target carries `namespace` and `service`: the app's
+ * Service, or for a Rollout the headless `<fullname>-metrics` Service that reaches every pod once
+ * (stable and canary alike). A PodMonitor target has `job="<namespace>/<podmonitor>"`; every worker
+ * pod reports the same queue depth, so it is `max`, not `sum` (which would grow with the pods it scales).
  */
 export function prometheusQuery(app: TriggerContext): string {
   const ns = '{{ .Release.Namespace }}';
   const fullname = `{{ include "${app.name}.fullname" . }}`;
   if (app.isWorker) return `max(jobs_queue_depth{namespace="${ns}", job="${ns}/${fullname}"})`;
   const metric = app.isGrpc ? 'grpc_server_handled_total' : 'http_requests_total';
-  return `sum(max without (job, service) (rate(${metric}{namespace="${ns}", service=~"${fullname}(-canary|-preview)?"}[2m])))`;
+  return `sum(rate(${metric}{namespace="${ns}", service=~"${fullname}(-metrics)?"}[2m]))`;
 }
 
 export const TRIGGERS = [

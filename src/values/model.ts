@@ -385,11 +385,18 @@ export const VALUES: readonly Value[] = [
 
   {
     key: 'metrics.enabled', type: 'boolean', default: true, gap: true, when: (v) => v.monitoring,
-    doc: (v) => `${v.isCron ? 'PrometheusRule' : `${v.isWorker ? 'PodMonitor' : 'ServiceMonitor'} and PrometheusRule`} (only where the Prometheus Operator CRDs exist)`,
+    doc: (v) => {
+      const monitor = v.isWorker ? 'PodMonitor' : v.isRollout ? 'ServiceMonitor (through a headless `-metrics` Service)' : 'ServiceMonitor';
+      return `${v.isCron ? 'PrometheusRule' : `${monitor} and PrometheusRule`} (only where the Prometheus Operator CRDs exist)`;
+    },
   },
   { key: 'metrics.path', type: 'string', default: '/metrics', when: (v) => v.monitoring && server(v), doc: 'Path of the metrics endpoint' },
   { key: 'metrics.interval', type: 'string', default: '30s', when: (v) => v.monitoring && server(v), doc: 'Scrape interval' },
-  { key: 'metrics.labels', type: 'object', default: {}, when: (v) => v.monitoring, doc: 'Labels your Prometheus selects monitors and rules by' },
+  {
+    // kube-prometheus-stack's Prometheus selects monitors and rules by `release: <its release name>`.
+    key: 'metrics.labels', type: 'object', default: { release: 'kube-prometheus-stack' }, when: (v) => v.monitoring,
+    doc: "Labels your Prometheus selects monitors and rules by: set `release` to your Prometheus release's name",
+  },
   {
     key: 'metrics.alerts.errorRate', type: 'number', default: 0.05, when: (v) => v.monitoring && server(v),
     doc: 'Failure ratio (0-1) that fires the error-rate alert',

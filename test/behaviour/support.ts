@@ -197,3 +197,88 @@ export function netpolPod(r: EnvRelease): NetpolPod {
   const pod = runningPods(r).pods.stable!;
   return { namespace: r.namespace, labels: pod.labels, ports: pod.containers.flatMap((c) => c.ports ?? []) };
 }
+
+/** One scheduled run of a CronJob: the minute it is due, how it ends, and how long it takes. */
+export interface CronRun { at: number; outcome: 'succeeded' | 'failed' | 'retried-then-succeeded' | 'running'; minutes?: number }
+export interface CronHistory {
+  runs: CronRun[];
+  /** spec.suspend (kube-state-metrics then drops kube_cronjob_next_schedule_time) */
+  suspended?: boolean;
+  /** minutes of series to write (promtool's clock starts at 0, the CronJob's creation) */
+  until?: number;
+}
+
+// The labels kube-prometheus-stack's ServiceMonitor for kube-state-metrics leaves on its series
+// (honorLabels: the object's own namespace / pod win over the target's).
+const KSM_TARGET = { job: 'kube-state-metrics', instance: '10.244.0.5:8080', endpoint: 'http', service: 'kube-prometheus-stack-kube-state-metrics', container: 'kube-state-metrics' };
+
+/** Minutes between runs of a `*\/N * * * *` schedule (the chart's default form); others are refused. */
+function everyMinutes(schedule: string): number {
+  const m = /^\*\/(\d+) \* \* \* \*$/.exec(schedule.trim());
+  if (!m) throw new Error(`cronSeries models "*/N * * * *" schedules only, not "${schedule}"`);
+  return Number(m[1]);
+}
+
+/**
+ * kube-state-metrics' series of a release's CronJob and of the Jobs its runs create, minute by
+ * minute, as internal/store/cronjob.go and job.go write them: the Job of the run due at minute m
+ * is `<cronjob>-<m>` (the controller names it by the scheduled time in minutes); the CronJob's
+ * next schedule time is the schedule's next slot after its last schedule time (or its creation);
+ * kube_job_failed / kube_job_complete carry condition="true|false|unknown"; kube_job_status_failed
+ * counts failed pods, with a `reason` label once any pod failed.
+ */
+export function cronSeries(r: EnvRelease, history: CronHistory): Series[] {
+  const cronJob = one(r.objects, 'CronJob');
+  const name: string = cronJob.metadata.name;
+  const every = everyMinutes(cronJob.spec.schedule);
+  const until = history.until ?? 60;
+  const minutes = Array.from({ length: until + 1 }, (_, m) => m);
+  const out: Series[] = [];
+  const add = (metric: string, labels: Labels, valueAt: (m: number) => number | undefined) => {
+    const values = minutes.map((m) => valueAt(m)).map((v) => (v === undefined ? '_' : String(v)));
+    if (values.some((v) => v !== '_')) out.push({ name: metric, labels: { ...KSM_TARGET, namespace: r.namespace, ...labels }, values: values.join(' ') });
+  };
+
+  const started = (m: number) => history.runs.filter((run) => run.at <= m);
+  const ended = (run: CronRun) => (run.outcome === 'running' ? Infinity : run.at + (run.minutes ?? 1));
+  const cron = { cronjob: name };
+  add('kube_cronjob_created', cron, () => 0);
+  add('kube_cronjob_spec_suspend', cron, () => (history.suspended ? 1 : 0));
+  add('kube_cronjob_status_active', cron, (m) => started(m).filter((run) => ended(run) > m).length);
+  const lastSchedule = (m: number) => started(m).reduce<number | undefined>((last, run) => Math.max(last ?? 0, run.at * 60), undefined);
+  add('kube_cronjob_status_last_schedule_time', cron, lastSchedule);
+  add('kube_cronjob_next_schedule_time', cron, (m) => {
+    if (history.suspended) return undefined;
+    const from = lastSchedule(m) ?? 0; // never scheduled: the slot after creation (time 0)
+    return (Math.floor(from / 60 / every) + 1) * every * 60;
+  });
+  add('kube_cronjob_status_last_successful_time', cron, (m) => {
+    const done = history.runs.filter((run) => run.outcome !== 'failed' && run.outcome !== 'running' && ended(run) <= m);
+    return done.length ? Math.max(...done.map((run) => ended(run) * 60)) : undefined;
+  });
+
+  for (const run of history.runs) {
+    const job = { job_name: `${name}-${run.at}` };
+    const exists = (m: number) => m >= run.at;
+    const over = (m: number) => m >= ended(run);
+    add('kube_job_owner', { ...job, owner_kind: 'CronJob', owner_name: name, owner_is_controller: 'true' }, (m) => (exists(m) ? 1 : undefined));
+    add('kube_job_status_start_time', job, (m) => (exists(m) ? run.at * 60 : undefined));
+    add('kube_job_status_active', job, (m) => (exists(m) ? (over(m) ? 0 : 1) : undefined));
+    const failedPods = (m: number) => (run.outcome === 'failed' && over(m) ? 3 : run.outcome === 'retried-then-succeeded' && m > run.at ? 1 : 0);
+    add('kube_job_status_failed', job, (m) => (exists(m) && failedPods(m) === 0 ? 0 : undefined));
+    const failedNow = (m: number) => exists(m) && run.outcome === 'failed' && over(m);
+    for (const reason of ['BackoffLimitExceeded', 'DeadlineExceeded', 'Evicted']) {
+      add('kube_job_status_failed', { ...job, reason }, (m) => (failedNow(m) ? (reason === 'BackoffLimitExceeded' ? 1 : 0) : undefined));
+    }
+    add('kube_job_status_failed', { ...job, reason: '' }, (m) => (exists(m) && !failedNow(m) && failedPods(m) > 0 ? failedPods(m) : undefined));
+    const condition = (kind: 'failed' | 'complete') => (m: number) => {
+      if (!exists(m) || !over(m)) return undefined;
+      return (kind === 'failed') === (run.outcome === 'failed') ? 'true' : undefined;
+    };
+    for (const [metric, kind] of [['kube_job_failed', 'failed'], ['kube_job_complete', 'complete']] as const) {
+      for (const c of ['true', 'false', 'unknown']) add(metric, { ...job, condition: c }, (m) => (condition(kind)(m) ? (c === 'true' ? 1 : 0) : undefined));
+    }
+    add('kube_job_status_succeeded', job, (m) => (exists(m) ? (over(m) && run.outcome !== 'failed' ? 1 : 0) : undefined));
+  }
+  return out;
+}
