@@ -26,6 +26,7 @@ const FILES: readonly [string, When][] = [
   ['chart/templates/deployment.yaml', (v) => v.rolling],
   ['chart/templates/rollout.yaml', (v) => v.isRollout],
   ['chart/templates/analysistemplate.yaml', (v) => v.isRollout],
+  ['chart/templates/smoketest-rbac.yaml', (v) => v.isRollout && v.isWorker],
   ['chart/templates/cronjob.yaml', (v) => v.isCron],
   ['chart/templates/service.yaml', (v) => v.hasService],
   ['chart/templates/ingress.yaml', (v) => v.usesIngress],

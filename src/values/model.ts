@@ -297,16 +297,28 @@ export const VALUES: readonly Value[] = [
     key: 'rollout.blueGreen.scaleDownDelaySeconds', type: 'integer', default: 30, when: (v) => v.blueGreen,
     doc: 'Seconds the old stack stays up after the switch',
   },
+  { key: 'analysis.interval', type: 'string', default: '1m', gap: true, when: (v) => v.isRollout, doc: 'Time between measurements' },
   {
-    key: 'analysis.prometheusAddress', type: 'string', default: prometheus, gap: true, when: (v) => v.isRollout,
+    key: 'analysis.prometheusAddress', type: 'string', default: prometheus, when: (v) => v.isRollout && v.monitoring,
     doc: 'Prometheus queried by the AnalysisTemplate',
   },
-  { key: 'analysis.successRate', type: 'number', default: 0.99, when: (v) => v.isRollout, doc: 'Lowest success ratio (0-1) that passes' },
-  { key: 'analysis.interval', type: 'string', default: '1m', when: (v) => v.isRollout, doc: 'Time between measurements' },
-  { key: 'analysis.count', type: 'integer', default: 5, when: (v) => v.isRollout, doc: 'Measurements per analysis run' },
+  { key: 'analysis.successRate', type: 'number', default: 0.99, when: (v) => v.isRollout && v.monitoring, doc: 'Lowest success ratio (0-1) that passes; below it fails, no data is Inconclusive' },
+  { key: 'analysis.count', type: 'integer', default: 5, when: (v) => v.isRollout && v.monitoring, doc: 'Measurements per analysis run' },
   {
-    key: 'analysis.failureLimit', type: 'integer', default: 1, when: (v) => v.isRollout,
+    key: 'analysis.failureLimit', type: 'integer', default: 1, when: (v) => v.isRollout && v.monitoring,
     doc: 'Failed measurements tolerated before the rollout aborts',
+  },
+  {
+    key: 'analysis.smokeTest.image', type: 'string', when: (v) => v.isRollout,
+    default: (v) => (v.isGrpc ? 'ghcr.io/grpc-ecosystem/grpc-health-probe:v0.4.37' : v.isWorker ? 'registry.k8s.io/kubectl:v1.33.0' : 'busybox:1.37.0'),
+    doc: (v) => `Image of the smoke-test Job (${v.isGrpc ? 'grpc_health_probe' : v.isWorker ? 'kubectl' : 'wget'}); pin a version`,
+  },
+  { key: 'analysis.smokeTest.count', type: 'integer', default: 1, when: (v) => v.isRollout, doc: 'Smoke-test Jobs per analysis run, one every analysis.interval' },
+  { key: 'analysis.smokeTest.timeoutSeconds', type: 'integer', default: 60, when: (v) => v.isRollout, doc: 'Longest a smoke-test Job may run before it fails' },
+  {
+    key: 'analysis.smokeTest.resources', type: 'object', when: (v) => v.isRollout,
+    default: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+    doc: 'Resources of the smoke-test Job',
   },
 
   {
