@@ -1,7 +1,7 @@
 // Everything the templates need, derived from the answers in one place so templates hold layout
 // and no logic beyond `if`.
 import { parseImage } from './validate.js';
-import { triggerSpec, type TriggerSpec } from './keda-triggers.js';
+import { triggerSpec, type TriggerContext, type TriggerSpec } from './keda-triggers.js';
 import { routerSpec, type RouterSpec } from './traffic.js';
 import type { Answers } from './types.js';
 
@@ -31,7 +31,7 @@ const SIZES: Record<'small' | 'medium', SizeView> = {
 };
 
 /** The trigger as the ScaledObject, the TriggerAuthentication and values.yaml use it. */
-function kedaTriggerView(spec: TriggerSpec, app: { name: string; isWorker: boolean }) {
+function kedaTriggerView(spec: TriggerSpec, app: TriggerContext) {
   const values = `keda.${spec.valuesKey}`;
   return {
     name: spec.name,
@@ -107,7 +107,7 @@ export function buildView(a: Answers, version: string) {
     };
   });
   const trigger = a['keda-trigger'];
-  const kedaTrigger = a.scaling === 'keda' && trigger ? kedaTriggerView(triggerSpec(trigger), { name: a.name, isWorker }) : null;
+  const kedaTrigger = a.scaling === 'keda' && trigger ? kedaTriggerView(triggerSpec(trigger), { name: a.name, isWorker, timeZone: a.timezone }) : null;
   return {
     version,
     name: a.name,
