@@ -17,9 +17,12 @@ export interface Unavailable {
 }
 
 /** Asks one question; tests pass their own. Returns the typed, validated value. */
-export type Ask = (
+export type Ask = ((
   option: OptionSpec, defaultValue: Value, choices: readonly string[] | undefined, sofar: Partial_, unavailable?: readonly Unavailable[],
-) => Promise<Value>;
+) => Promise<Value>) & {
+  /** a yes/no question (the confirm before writing); absent: nothing to confirm with */
+  confirm?(message: string): Promise<boolean>;
+};
 
 /** Where an answer came from, as the summary shows it. */
 export type Origin = 'flag' | 'preset' | 'prompt' | 'default' | 'directory name';

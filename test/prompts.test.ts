@@ -124,13 +124,17 @@ const IMAGE = 'Container image';
 const PORT = 'Container port';
 const HOST = 'Ingress host';
 const REPO = 'Git repository URL';
+const SCHEDULE = 'Schedule (cron expression or @hourly, @daily, ...)';
+const METRICS_PORT = 'Metrics port';
+const WRITE = (dir: string) => `Write the project to ${dir}/?`;
+const INTRO = 'create-k8s-app 0.0.0-dev';
 
 describe('the questions', () => {
   it('come in the documented order with the documented defaults, and the answers reach the project', async () => {
     const cwd = freshDir();
     const r = await converse(['--no-lint'], cwd, { [NAME]: 'shop' });
     expect(r.code, r.output).toBe(0);
-    expect(messages(r.asked)).toEqual([NAME, TYPE, ENVS, SCALING, STRATEGY, SECURITY, KEYS, IMAGE, PORT, HOST, REPO]);
+    expect(messages(r.asked)).toEqual([NAME, TYPE, ENVS, SCALING, STRATEGY, SECURITY, KEYS, IMAGE, PORT, HOST, REPO, WRITE('shop')]);
     expect(r.asked.map((q) => [q.message, q.default])).toEqual([
       [NAME, undefined],
       [TYPE, 'web'],
@@ -143,6 +147,7 @@ describe('the questions', () => {
       [PORT, '8080'],
       [HOST, 'shop.example.com'],
       [REPO, 'https://git.example.com/platform/shop.git'],
+      [WRITE('shop'), 'Y/n'],
     ]);
     expect(byMessage(r.asked, TYPE)?.choices).toEqual(['web', 'api', 'grpc', 'worker', 'cron']);
     expect(recorded(join(cwd, 'shop'))).toMatchObject({
@@ -157,7 +162,7 @@ describe('the questions', () => {
       [SCALING]: { pick: 'keda' }, [TRIGGER]: { pick: 'rabbitmq' }, [STRATEGY]: { pick: 'canary' }, [TRAFFIC]: { pick: 'istio' },
     });
     expect(r.code, r.output).toBe(0);
-    expect(messages(r.asked)).toEqual([TYPE, ENVS, SCALING, TRIGGER, STRATEGY, TRAFFIC, SECURITY, KEYS, IMAGE, PORT, HOST, REPO]);
+    expect(messages(r.asked)).toEqual([TYPE, ENVS, SCALING, TRIGGER, STRATEGY, TRAFFIC, SECURITY, KEYS, IMAGE, PORT, HOST, REPO, WRITE('q')]);
     expect(byMessage(r.asked, TRIGGER)?.default).toBe('prometheus');
     expect(byMessage(r.asked, TRAFFIC)?.default).toBe('nginx');
     expect(recorded(join(cwd, 'q'))).toMatchObject({ scaling: 'keda', 'keda-trigger': 'rabbitmq', strategy: 'canary', traffic: 'istio' });
@@ -171,7 +176,9 @@ describe('the questions', () => {
     expect(byMessage(r.asked, STRATEGY)?.choices).toEqual(['rolling', 'canary']);
     expect(byMessage(r.asked, SCALING)?.default).toBe('keda');
     expect(byMessage(r.asked, TRIGGER)?.default).toBe('kafka');
-    expect(byMessage(r.asked, PORT)?.default).toBe('9090');
+    // The worker's port is its metrics port, and the question says so.
+    expect(byMessage(r.asked, METRICS_PORT)?.default).toBe('9090');
+    expect(messages(r.asked)).not.toContain(PORT);
     expect(messages(r.asked)).not.toContain(HOST);
     expect(messages(r.asked)).not.toContain(TRAFFIC);
     expect(recorded(join(cwd, 'w'))).toMatchObject({ type: 'worker', scaling: 'keda', 'keda-trigger': 'kafka', strategy: 'canary', traffic: 'none', host: null });
@@ -179,10 +186,12 @@ describe('the questions', () => {
 
   it('skip what a cron job has one answer for', async () => {
     const cwd = freshDir();
-    const r = await converse(['c', '--no-lint'], cwd, { [TYPE]: { pick: 'cron' } });
+    const r = await converse(['c', '--no-lint'], cwd, { [TYPE]: { pick: 'cron' }, [SCHEDULE]: '@daily' });
     expect(r.code, r.output).toBe(0);
-    expect(messages(r.asked)).toEqual([TYPE, ENVS, SECURITY, KEYS, IMAGE, REPO]);
-    expect(recorded(join(cwd, 'c'))).toMatchObject({ scaling: 'none', strategy: 'rolling', port: null, host: null });
+    expect(messages(r.asked)).toEqual([TYPE, ENVS, SCHEDULE, SECURITY, KEYS, IMAGE, REPO, WRITE('c')]);
+    expect(byMessage(r.asked, SCHEDULE)?.default).toBe('*/15 * * * *');
+    expect(recorded(join(cwd, 'c'))).toMatchObject({ scaling: 'none', strategy: 'rolling', port: null, host: null, schedule: '@daily', timezone: 'Etc/UTC' });
+    expect(readFileSync(join(cwd, 'c', 'chart', 'values.yaml'), 'utf8')).toContain('schedule: "@daily"');
   });
 
   it('ask where secrets come from only once keys are given', async () => {
@@ -198,7 +207,7 @@ describe('the questions', () => {
     const cwd = freshDir();
     const r = await converse(['--name', 'f', '--preset', 'api', '--envs', 'prod', '--no-lint'], cwd);
     expect(r.code, r.output).toBe(0);
-    expect(messages(r.asked)).toEqual([KEYS, IMAGE, PORT, HOST, REPO]);
+    expect(messages(r.asked)).toEqual([KEYS, IMAGE, PORT, HOST, REPO, WRITE('f')]);
     expect(recorded(join(cwd, 'f'))).toMatchObject({ name: 'f', type: 'api', envs: ['prod'] });
   });
 });
@@ -225,7 +234,7 @@ describe('Ctrl-C', () => {
     const cwd = freshDir();
     const r = await interruptAt(['demo', '--no-lint'], cwd, message);
     expect(r.code).toBe(130);
-    expect(r.output).toBe('error: interrupted; nothing was written');
+    expect(r.output).toBe(`${INTRO}\nerror: interrupted; nothing was written`);
     expect(readdirSync(cwd)).toEqual([]);
   });
 });
@@ -237,7 +246,7 @@ describe('the name given at the prompt decides the target', () => {
     writeFileSync(join(cwd, 'taken', 'notes.txt'), 'mine');
     const r = await converse(['--no-lint'], cwd, { [NAME]: 'taken' });
     expect(r.code).toBe(2);
-    expect(r.output).toMatch(/^error: .*taken is not empty\nhint: /);
+    expect(r.output).toMatch(/^create-k8s-app \S+\nerror: .*taken is not empty\nhint: /);
     expect(messages(r.asked)).toEqual([NAME]);
   });
 
