@@ -27,8 +27,11 @@ interface Question {
   choices?: string[];
 }
 
-/** A reply: text to type, `{ pick }` to move the cursor to a choice, or nothing (enter: the default). */
-type Reply = string | { pick: string };
+/**
+ * A reply: text to type, `{ pick }` to move the cursor to a choice, `{ keys }` to press before
+ * Enter, or nothing (enter: the default).
+ */
+type Reply = string | { pick: string } | { keys: string[] };
 
 /** Reads the question on the screen: the message is bold, an input's default dim, a list's cursor `❯`. */
 function readQuestion(): Question {
@@ -72,6 +75,8 @@ async function converse(argv: string[], cwd: string, replies: Record<string, Rep
         // Clear what a repeated question kept of the refused value, then type the new one.
         screen.keypress({ name: 'u', ctrl: true });
         screen.type(reply);
+      } else if (reply && 'keys' in reply) {
+        for (const key of reply.keys) screen.keypress(key);
       } else if (reply) {
         const steps = question.choices!.indexOf(reply.pick) - question.choices!.indexOf(question.default!);
         if (question.choices!.indexOf(reply.pick) < 0) throw new Error(`${reply.pick} is not offered for ${question.message}`);
@@ -267,5 +272,120 @@ describe('the name given at the prompt decides the target', () => {
     const { path } = appSet.spec.template.spec.source;
     expect(path).toBe('apps/shop/chart');
     expect(existsSync(join(repo, path, 'Chart.yaml'))).toBe(true);
+  });
+});
+
+describe('before anything is written', () => {
+  it('the answers are summed up with where each came from, then confirmed', async () => {
+    const cwd = freshDir();
+    const r = await converse(['--envs', 'prod', '--no-lint'], cwd, { [NAME]: 'sum', [TYPE]: { pick: 'api' } });
+    expect(r.code, r.output).toBe(0);
+    const lines = r.output.split('\n');
+    expect(lines[0]).toBe(INTRO);
+    const row = (key: string) => lines.find((line) => line.trimStart().startsWith(`${key} `))?.trim().split(/ {2,}/);
+    expect(row('name')).toEqual(['name', 'sum', '(prompt)']);
+    expect(row('type')).toEqual(['type', 'api', '(prompt)']);
+    expect(row('envs')).toEqual(['envs', 'prod', '(flag)']);
+    expect(row('security')).toEqual(['security', 'restricted', '(prompt)']);
+    expect(row('monitoring')).toEqual(['monitoring', 'on', '(default)']);
+    // Options that do not apply are not listed.
+    expect(row('keda-trigger')).toBeUndefined();
+    expect(messages(r.asked).at(-1)).toBe(WRITE('sum'));
+    expect(existsSync(join(cwd, 'sum', 'chart', 'Chart.yaml'))).toBe(true);
+  });
+
+  it('names the directory and the preset as origins', async () => {
+    const cwd = freshDir();
+    const r = await converse(['from-dir', '--preset', 'api', '--no-lint'], cwd);
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toMatch(/^ {2}name +from-dir +\(directory name\)$/m);
+    expect(r.output).toMatch(/^ {2}type +api +\(preset\)$/m);
+  });
+
+  it('"No" at the confirm exits 130 and writes nothing', async () => {
+    const cwd = freshDir();
+    const r = await converse(['nope', '--no-lint'], cwd, { [WRITE('nope')]: 'n' });
+    expect(r.code).toBe(130);
+    expect(r.output.split('\n').at(-1)).toBe('error: cancelled; nothing was written');
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('a rejected combination of flags is refused before the first question', async () => {
+    const cwd = freshDir();
+    const r = await converse(['--type', 'worker', '--strategy', 'blue-green', '--no-lint'], cwd);
+    expect(r.code).toBe(2);
+    expect(r.asked).toEqual([]);
+    expect(r.output).toMatch(/^error: --strategy blue-green cannot be used with --type worker/m);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('--yes without a name says to pass --name or a directory', async () => {
+    const cwd = freshDir();
+    const r = await converse(['--yes', '--no-lint'], cwd);
+    expect(r.code).toBe(2);
+    expect(r.asked).toEqual([]);
+    expect(r.output).toMatch(/^error: --yes needs a name.*\nhint: pass --name <name> or a directory/m);
+    expect(r.output).not.toContain('no terminal');
+  });
+});
+
+describe('the choices', () => {
+  it('left out by an earlier answer are shown, not selectable, with the reason', async () => {
+    const cwd = freshDir();
+    const r = await converse(['w2', '--type', 'worker', '--no-lint'], cwd);
+    expect(r.code, r.output).toBe(0);
+    expect(byMessage(r.asked, STRATEGY)?.choices).toEqual(['rolling', 'canary']);
+    expect(r.screens.find((s) => s.startsWith(`? ${STRATEGY}`))).toContain('- blue-green (not offered: a worker has no Service for blue-green to switch)');
+  });
+
+  it('left out by a value given for a later question are not offered either', async () => {
+    const cwd = freshDir();
+    // --traffic istio needs canary: the strategy has one valid answer, so it is not asked.
+    const r = await converse(['t2', '--traffic', 'istio', '--no-lint'], cwd);
+    expect(r.code, r.output).toBe(0);
+    expect(messages(r.asked)).not.toContain(STRATEGY);
+    expect(recorded(join(cwd, 't2'))).toMatchObject({ strategy: 'canary', traffic: 'istio' });
+  });
+
+  it('each have a description', async () => {
+    const { OPTIONS } = await import('../src/options.js');
+    const { makeAsk } = await import('../src/prompts.js');
+    for (const option of OPTIONS.filter((o) => o.kind === 'enum' && o.prompt)) {
+      for (const [i, choice] of option.choices!.entries()) {
+        const answer = makeAsk()(option, option.choices![0] as never, option.choices, { type: 'web' });
+        for (let k = 0; k < i; k++) screen.keypress('down');
+        const shown = screen.getScreen();
+        expect(shown, `${option.key} ${choice}`).toContain(`❯ ${choice}\n`);
+        // The description of the choice under the cursor: the line above the keys' help, after a blank one.
+        const lines = shown.split('\n');
+        const help = lines.findIndex((line) => line.includes('navigate'));
+        expect(lines[help - 2]?.trim(), `${option.key} ${choice}: a blank line after the list`).toBe('');
+        expect(lines[help - 1]?.trim().length, `${option.key} ${choice} has a description`).toBeGreaterThan(3);
+        screen.keypress('enter');
+        expect(await answer).toBe(choice);
+      }
+    }
+  });
+});
+
+describe('a default', () => {
+  it('survives a Backspace on the empty line and is taken by an empty Enter', async () => {
+    const cwd = freshDir();
+    const r = await converse(['bs', '--no-lint'], cwd, {
+      [IMAGE]: { keys: ['backspace', 'backspace'] }, [PORT]: { keys: ['backspace'] },
+    });
+    expect(r.code, r.output).toBe(0);
+    expect(byMessage(r.asked, IMAGE)?.default).toBe('registry.example.com/bs:0.1.0');
+    expect(recorded(join(cwd, 'bs'))).toMatchObject({ image: 'registry.example.com/bs:0.1.0', port: 8080 });
+  });
+
+  it('is still shown after a Backspace', async () => {
+    const { OPTION_BY_KEY } = await import('../src/options.js');
+    const { makeAsk } = await import('../src/prompts.js');
+    const answer = makeAsk()(OPTION_BY_KEY.get('image')!, 'registry.example.com/x:0.1.0', undefined, {});
+    screen.keypress('backspace');
+    expect(screen.getScreen()).toContain('(registry.example.com/x:0.1.0)');
+    screen.keypress('enter');
+    expect(await answer).toBe('registry.example.com/x:0.1.0');
   });
 });
