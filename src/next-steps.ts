@@ -20,7 +20,7 @@ const NEEDS: { file: RegExp; needs: (content: string) => string | null }[] = [
     file: /^chart\/templates\/ingress\.yaml$/,
     needs: (content) =>
       content.includes('alb.ingress.kubernetes.io')
-        ? 'AWS Load Balancer Controller (Ingress class alb) and an ACM certificate for the hosts'
+        ? `AWS Load Balancer Controller (Ingress class alb)${content.includes('certificate-arn') ? ', and an ACM certificate for the hosts' : ''}`
         : 'ingress-nginx (Ingress class nginx)',
   },
   {
