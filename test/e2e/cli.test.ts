@@ -372,6 +372,23 @@ describe('cron schedule and time zone', () => {
     expect(recorded('job').answers).toMatchObject({ schedule: '30 2 * * MON-FRI', timezone: 'Europe/Berlin' });
   });
 
+  it('pass helm lint with a macro schedule and a time zone', async () => {
+    const [helm] = await helmBinaries();
+    const r = runCli(['lintjob', '--yes', '--type', 'cron', '--schedule', '@daily', '--timezone', 'Asia/Kolkata'], { cwd, env: { HELM_BIN: helm.bin } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('helm lint --strict: chart passes');
+  });
+
+  it('a project recorded without them upgrades with the defaults', () => {
+    expect(runCli(['old', '--yes', '--no-lint', '--type', 'cron'], { cwd }).code).toBe(0);
+    const file = join(cwd, 'old', '.create-k8s-app.yaml');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace(/^ {2}(schedule|timezone):.*\n/gm, ''));
+    expect(readFileSync(file, 'utf8')).not.toMatch(/schedule|timezone/);
+    const r = runCli(['upgrade', '--check', 'old'], { cwd });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+  });
+
   it('the time zone reaches the KEDA cron trigger', () => {
     const r = runCli(['kc', '--yes', '--no-lint', '--type', 'worker', '--scaling', 'keda', '--keda-trigger', 'cron', '--timezone', 'America/New_York'], { cwd });
     expect(r.code, r.stderr).toBe(0);
