@@ -45,14 +45,32 @@ function validator(option: OptionSpec, fallback: string) {
   };
 }
 
-/** Asks with the @inquirer prompts (tests drive them on the screen of @inquirer/testing). */
-export function makeAsk(): Ask {
+const isCancel = (error: unknown) => ['ExitPromptError', 'AbortPromptError'].includes((error as Error)?.name);
+
+/**
+ * Asks with the @inquirer prompts (tests drive them on the screen of @inquirer/testing). Each
+ * prompt clears itself when it ends and leaves one line in its place, written with `say`: the
+ * answer, or that the question was cancelled (a prompt ended by Ctrl-C otherwise stays on the
+ * screen as if still waiting).
+ */
+export function makeAsk(say: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Ask {
+  const context = { clearPromptOnDone: true };
+  async function closing<T>(message: string, prompt: Promise<T>, shown: (value: T) => string): Promise<T> {
+    try {
+      const value = await prompt;
+      say(`\u001b[32m✔\u001b[39m \u001b[1m${message}\u001b[22m \u001b[36m${shown(value)}\u001b[39m`);
+      return value;
+    } catch (error) {
+      if (isCancel(error)) say(`\u001b[31m✖\u001b[39m \u001b[1m${message}\u001b[22m ${dim('cancelled')}`);
+      throw error;
+    }
+  }
   const ask: Ask = async (option, fallback, choices, sofar, unavailable = []) => {
     const message = option.message?.(sofar) ?? option.prompt!;
     if (option.kind === 'enum') {
       const list = choices ?? option.choices ?? [];
       if (list.length === 1) return list[0] as never;
-      const answer = await select({
+      const answer = await closing(message, select({
         message,
         default: list.includes(String(fallback)) ? String(fallback) : list[0],
         choices: [
@@ -63,18 +81,20 @@ export function makeAsk(): Ask {
         // Without type-to-search: its handler takes Ctrl-C for a search and moves the cursor to the
         // first choice just before the prompt closes, so the last screen showed a choice never made.
         theme: { keybindings: ['vim'] },
-      });
+      }, context), String);
       return coerce(option, answer, option.key);
     }
     // The default is kept here, not in the prompt: @inquirer/input forgets it for good on a
     // Backspace in an empty line. An empty Enter always takes it; it shows while the line is empty.
     const shown = toText(fallback);
-    const text = await input({
+    const text = await closing(message, input({
       message,
       validate: validator(option, shown),
       transformer: (value, { isFinal }) => (value === '' && shown ? (isFinal ? shown : dim(`(${shown})`)) : value),
-    });
+    }, context), (value) => value || shown);
     return coerce(option, text === '' ? shown : text, option.key);
   };
-  return Object.assign(ask, { confirm: (message: string) => confirm({ message, default: true }) });
+  return Object.assign(ask, {
+    confirm: (message: string) => closing(message, confirm({ message, default: true }, context), (yes) => (yes ? 'Yes' : 'No')),
+  });
 }

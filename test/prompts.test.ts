@@ -55,7 +55,8 @@ async function converse(argv: string[], cwd: string, replies: Record<string, Rep
     out: (line: string) => lines.push(line),
     err: (line: string) => lines.push(line),
     interactive: true,
-    makeAsk: async () => (await import('../src/prompts.js')).makeAsk(),
+    // What each prompt leaves behind when it ends, without colours, in the output too.
+    makeAsk: async () => (await import('../src/prompts.js')).makeAsk((line) => lines.push(plain(line))),
   };
   let code: number | undefined;
   const run = main(argv, io).then((c) => (code = c));
@@ -99,7 +100,8 @@ async function interruptAt(argv: string[], cwd: string, message: string) {
     out: (line: string) => lines.push(line),
     err: (line: string) => lines.push(line),
     interactive: true,
-    makeAsk: async () => (await import('../src/prompts.js')).makeAsk(),
+    // What each prompt leaves behind when it ends, without colours, in the output too.
+    makeAsk: async () => (await import('../src/prompts.js')).makeAsk((line) => lines.push(plain(line))),
   };
   const run = main(argv, io);
   await screen.next();
@@ -111,6 +113,8 @@ async function interruptAt(argv: string[], cwd: string, message: string) {
   return { code: await run, output: lines.join('\n') };
 }
 
+// eslint-disable-next-line no-control-regex
+const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 const recorded = (dir: string) => parse(readFileSync(join(dir, '.create-k8s-app.yaml'), 'utf8')).answers;
 const messages = (asked: Question[]) => asked.map((q) => q.message);
 const byMessage = (asked: Question[], message: string) => asked.find((q) => q.message === message);
@@ -239,7 +243,11 @@ describe('Ctrl-C', () => {
     const cwd = freshDir();
     const r = await interruptAt(['demo', '--no-lint'], cwd, message);
     expect(r.code).toBe(130);
-    expect(r.output).toBe(`${INTRO}\nerror: interrupted; nothing was written`);
+    const lines = r.output.split('\n');
+    expect(lines[0]).toBe(INTRO);
+    // The question is shown as cancelled; those before it, with their answers.
+    expect(lines.slice(-2)).toEqual([`✖ ${message} cancelled`, 'error: interrupted; nothing was written']);
+    expect(lines.slice(1, -2).every((line) => line.startsWith('✔ '))).toBe(true);
     expect(readdirSync(cwd)).toEqual([]);
   });
 });
@@ -251,7 +259,7 @@ describe('the name given at the prompt decides the target', () => {
     writeFileSync(join(cwd, 'taken', 'notes.txt'), 'mine');
     const r = await converse(['--no-lint'], cwd, { [NAME]: 'taken' });
     expect(r.code).toBe(2);
-    expect(r.output).toMatch(/^create-k8s-app \S+\nerror: .*taken is not empty\nhint: /);
+    expect(r.output).toMatch(/^create-k8s-app \S+\n✔ App name taken\nerror: .*taken is not empty\nhint: /);
     expect(messages(r.asked)).toEqual([NAME]);
   });
 
@@ -291,6 +299,8 @@ describe('before anything is written', () => {
     // Options that do not apply are not listed.
     expect(row('keda-trigger')).toBeUndefined();
     expect(messages(r.asked).at(-1)).toBe(WRITE('sum'));
+    expect(lines).toContain('✔ App type api');
+    expect(lines.at(lines.indexOf(`✔ ${WRITE('sum')} Yes`) - 1)).toBe('');
     expect(existsSync(join(cwd, 'sum', 'chart', 'Chart.yaml'))).toBe(true);
   });
 

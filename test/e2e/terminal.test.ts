@@ -54,6 +54,9 @@ describe.skipIf(!hasTmux)('at a terminal', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
     const summary = await waitFor(name, /Write the project to demo\/\?/);
+    // Each question answered left one line with its answer.
+    expect(summary).toMatch(/^✔ App type web$/m);
+    expect(summary).toMatch(/^✔ Container image registry\.example\.com\/demo:0\.1\.0$/m);
     expect(summary).toMatch(/Your answers:/);
     expect(summary).toMatch(/^ {2}name +demo +\(directory name\)$/m);
     expect(summary).toMatch(/^ {2}envs +prod +\(flag\)$/m);
@@ -66,7 +69,7 @@ describe.skipIf(!hasTmux)('at a terminal', () => {
     expect(existsSync(join(cwd, 'demo', 'chart', 'Chart.yaml'))).toBe(true);
   });
 
-  it('Ctrl-C at a list leaves the cursor where it was, says so and writes nothing', async () => {
+  it('Ctrl-C at a list shows the question as cancelled, not a choice never made, and writes nothing', async () => {
     const { name, cwd } = start(['demo', '--no-lint']);
     await waitFor(name, /App type/);
     tmux('send-keys', '-t', name, 'Down');
@@ -76,8 +79,10 @@ describe.skipIf(!hasTmux)('at a terminal', () => {
     const shown = await waitFor(name, /exit=\d+/);
     expect(shown).toContain('exit=130');
     expect(shown).toContain('error: interrupted; nothing was written');
-    expect(shown).toContain('❯ grpc');
-    expect(shown).not.toContain('❯ web');
+    expect(shown).toMatch(/^✖ App type cancelled$/m);
+    // The list is gone: no cursor left on any choice, moved or not.
+    expect(shown).not.toContain('❯');
+    expect(shown).not.toMatch(/App type (web|grpc)/);
     expect(existsSync(join(cwd, 'demo'))).toBe(false);
   });
 
