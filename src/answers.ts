@@ -178,8 +178,10 @@ export async function resolveAnswers(input: ResolveInput): Promise<Answers> {
           if (rule) unavailable.push({ value: c, why: rule.why(candidate) });
           return !rule;
         });
-        set(key, await input.ask(option, fallback, choices, { ...sofar }, unavailable));
-        origins[key] = choices?.length === 1 ? 'default' : 'prompt';
+        const answer = await input.ask(option, fallback, choices, { ...sofar }, unavailable);
+        set(key, answer);
+        // A default taken with Enter is still the default (a placeholder stays one).
+        origins[key] = choices?.length === 1 || JSON.stringify(answer) === JSON.stringify(fallback) ? 'default' : 'prompt';
       } else if (fallback === null && key === 'name') {
         missing.push('--name (or a directory)');
         set(key, 'app');

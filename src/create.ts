@@ -138,7 +138,9 @@ function width(io: Io): number {
 /** Breaks a line at spaces to fit `columns`; continuation lines keep its indentation plus two. */
 export function wrap(line: string, columns: number): string {
   if (line.length <= columns) return line;
-  const indent = ' '.repeat((/^ */.exec(line)?.[0].length ?? 0) + 2);
+  // Under the text of a numbered step, else two columns in.
+  const step = /^ *\d+\. /.exec(line)?.[0].length;
+  const indent = ' '.repeat(step ?? (/^ */.exec(line)?.[0].length ?? 0) + 2);
   const out: string[] = [];
   let current = '';
   for (const word of line.trimStart().split(' ')) {

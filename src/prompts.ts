@@ -91,7 +91,7 @@ export function makeAsk(say: (line: string) => void = (line) => process.stdout.w
       message,
       validate: validator(option, shown),
       transformer: (value, { isFinal }) => (value === '' && shown ? (isFinal ? shown : dim(`(${shown})`)) : value),
-    }, context), (value) => value || shown);
+    }, context), (value) => value || shown || 'none');
     return coerce(option, text === '' ? shown : text, option.key);
   };
   return Object.assign(ask, {

@@ -294,7 +294,8 @@ describe('before anything is written', () => {
     expect(row('name')).toEqual(['name', 'sum', '(prompt)']);
     expect(row('type')).toEqual(['type', 'api', '(prompt)']);
     expect(row('envs')).toEqual(['envs', 'prod', '(flag)']);
-    expect(row('security')).toEqual(['security', 'restricted', '(prompt)']);
+    // Taken with Enter: still the default.
+    expect(row('security')).toEqual(['security', 'restricted', '(default)']);
     expect(row('monitoring')).toEqual(['monitoring', 'on', '(default)']);
     // Options that do not apply are not listed.
     expect(row('keda-trigger')).toBeUndefined();
@@ -302,6 +303,15 @@ describe('before anything is written', () => {
     expect(lines).toContain('✔ App type api');
     expect(lines.at(lines.indexOf(`✔ ${WRITE('sum')} Yes`) - 1)).toBe('');
     expect(existsSync(join(cwd, 'sum', 'chart', 'Chart.yaml'))).toBe(true);
+  });
+
+  it('a default taken with Enter stays a placeholder in the next steps; a typed value gets no step', async () => {
+    const cwd = freshDir();
+    const taken = await converse(['ph', '--no-lint'], cwd);
+    expect(taken.output).toContain('registry.example.com/ph:0.1.0 is a placeholder');
+    const typed = await converse(['ty', '--no-lint'], cwd, { [IMAGE]: 'ghcr.io/acme/ty:1.0.0', [REPO]: 'https://github.com/acme/ty.git', [HOST]: 'ty.acme.io' });
+    expect(typed.code, typed.output).toBe(0);
+    expect(typed.output.slice(typed.output.indexOf('Next steps'))).not.toMatch(/placeholder|replace/i);
   });
 
   it('names the directory and the preset as origins', async () => {

@@ -60,7 +60,7 @@ describe.skipIf(!hasTmux)('at a terminal', () => {
     expect(summary).toMatch(/Your answers:/);
     expect(summary).toMatch(/^ {2}name +demo +\(directory name\)$/m);
     expect(summary).toMatch(/^ {2}envs +prod +\(flag\)$/m);
-    expect(summary).toMatch(/^ {2}type +web +\(prompt\)$/m);
+    expect(summary).toMatch(/^ {2}type +web +\(default\)$/m);
     expect(existsSync(join(cwd, 'demo'))).toBe(false);
     tmux('send-keys', '-t', name, 'Enter');
     const done = await waitFor(name, /exit=\d+/);
