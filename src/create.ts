@@ -59,11 +59,17 @@ function checkHelmBin(): void {
 }
 
 export async function create(args: CreateArgs, io: Io): Promise<number> {
-  io.out(`create-k8s-app ${VERSION}`);
+  // The intro comes before the first question, or, with none, once the answers are known: a run
+  // refused for its input prints nothing but the error.
+  let introduced = false;
+  const intro = () => {
+    if (!introduced) io.out(`create-k8s-app ${VERSION}`);
+    introduced = true;
+  };
   if (args.lint) checkHelmBin();
   // Lazily: presets are YAML, and the YAML library is not worth loading for a run without one.
   const preset = args.preset ? (await import('./preset.js')).loadPreset(args.preset) : null;
-  const ask = !args.yes && io.interactive ? askLazily(io) : null;
+  const ask = !args.yes && io.interactive ? askLazily(io, intro) : null;
 
   // The name first: the target follows from it, and the defaults (repository URL, path in it)
   // from what lies around the target, so nothing is looked up for a guess.
@@ -74,7 +80,7 @@ export async function create(args: CreateArgs, io: Io): Promise<number> {
   // Before the other questions, so a taken directory is refused before they are answered.
   refuseNonEmpty(target, args.force);
   const answers: Answers = await resolveAnswers({ ...input, flags: { ...args.answers, name }, facts: gatherFacts(target) });
-  // resolveAnswers saw the name as a flag; where it came from was noted by resolveName.
+  intro();
   if (ask) {
     io.out(summary(answers, origins, width(io)));
     // A dry run writes nothing, so there is nothing to confirm.
@@ -120,9 +126,12 @@ export async function create(args: CreateArgs, io: Io): Promise<number> {
 }
 
 /** Loads the prompts on the first question: a run refused before it never pays for them. */
-function askLazily(io: Io): Ask {
+function askLazily(io: Io, beforeFirst: () => void): Ask {
   let loaded: Promise<Ask> | undefined;
-  const ask: Ask = async (...question) => (await (loaded ??= io.makeAsk()))(...question);
+  const ask: Ask = async (...question) => {
+    beforeFirst();
+    return (await (loaded ??= io.makeAsk()))(...question);
+  };
   ask.confirm = async (message) => {
     const real = await (loaded ??= io.makeAsk());
     return real.confirm ? real.confirm(message) : true;

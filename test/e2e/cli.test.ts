@@ -286,8 +286,12 @@ describe('the opening and the closing', () => {
     const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
     const a = runCli(['intro', '--yes', '--no-lint'], { cwd });
     expect(a.stdout.split('\n')[0]).toBe(`create-k8s-app ${pkg.version}`);
-    const b = runCli(['intro', '--yes', '--no-lint', '--dry-run'], { cwd });
+    const b = runCli(['intro2', '--yes', '--no-lint', '--dry-run'], { cwd });
     expect(b.stdout.split('\n')[0]).toBe(`create-k8s-app ${pkg.version}`);
+    // A run refused for its input prints the error only.
+    const refused = runCli(['intro', '--yes', '--no-lint'], { cwd });
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
   });
 
   it('given an image, a repository and a host, the next steps say nothing of placeholders or replacing', () => {
