@@ -339,6 +339,16 @@ describe('before anything is written', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it('a preset value that clashes with a flag is refused before the first question too', async () => {
+    const cwd = freshDir();
+    const preset = join(root.dir, `clash-${n}.yaml`);
+    writeFileSync(preset, 'type: worker\n');
+    const r = await converse(['clash', '--preset', preset, '--strategy', 'blue-green', '--no-lint'], cwd);
+    expect(r.code).toBe(2);
+    expect(r.asked).toEqual([]);
+    expect(r.output).toMatch(/^error: --strategy blue-green cannot be used with --type worker/m);
+  });
+
   it('--yes without a name says to pass --name or a directory', async () => {
     const cwd = freshDir();
     const r = await converse(['--yes', '--no-lint'], cwd);
