@@ -1,5 +1,5 @@
 import { UsageError } from './errors.js';
-import { OPTION_BY_KEY, OPTIONS, rejection, type Facts, type OptionSpec, type Partial_ } from './options.js';
+import { OPTION_BY_KEY, OPTIONS, rejectingRule, rejection, type Facts, type OptionSpec, type Partial_ } from './options.js';
 import type { AnswerKey, Answers } from './types.js';
 import { checkName, printable } from './validate.js';
 
@@ -10,16 +10,52 @@ type Value = Answers[AnswerKey];
 // rather than the value silently changing.
 const trimSpaces = (text: string) => text.replace(/^[ \t]+|[ \t]+$/g, '');
 
+/** A choice the prompt leaves out, and why (shown under the question). */
+export interface Unavailable {
+  value: string;
+  why: string;
+}
+
 /** Asks one question; tests pass their own. Returns the typed, validated value. */
-export type Ask = (option: OptionSpec, defaultValue: Value, choices: readonly string[] | undefined, sofar: Partial_) => Promise<Value>;
+export type Ask = ((
+  option: OptionSpec, defaultValue: Value, choices: readonly string[] | undefined, sofar: Partial_, unavailable?: readonly Unavailable[],
+) => Promise<Value>) & {
+  /** a yes/no question (the confirm before writing); absent: nothing to confirm with */
+  confirm?(message: string): Promise<boolean>;
+};
+
+/** Where an answer came from, as the summary shows it. */
+export type Origin = 'flag' | 'preset' | 'prompt' | 'default' | 'directory name';
+export type Origins = Partial<Record<AnswerKey, Origin>>;
+
+/** The closest choice to a mistyped value, when it is close enough to be meant (edit distance ≤ 2). */
+export function closest(value: string, choices: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const choice of choices) {
+    const d = distance(value.toLowerCase(), choice);
+    if (d < bestDistance) [best, bestDistance] = [choice, d];
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
 
 /**
  * Turns a raw value from a flag, a preset or `upgrade --set` into the option's type, validated.
  * `where` prefixes the message (e.g. "--port" or "presets/api.yaml:3: port").
  */
 export function coerce(option: OptionSpec, raw: unknown, where: string): Value {
-  const fail = (why: string): never => {
-    throw new UsageError(`${where}: ${why}`);
+  const fail = (why: string, hint?: string): never => {
+    throw new UsageError(`${where}: ${why}`, hint);
   };
   let value: Value;
   switch (option.kind) {
@@ -39,8 +75,10 @@ export function coerce(option: OptionSpec, raw: unknown, where: string): Value {
       else return fail(`expected a comma-separated string or a list of strings, got ${describe(raw)}`);
       break;
     case 'enum':
-      if (typeof raw !== 'string' || !option.choices!.includes(raw))
-        return fail(`${describe(raw)} is not one of ${option.choices!.join(', ')}`);
+      if (typeof raw !== 'string' || !option.choices!.includes(raw)) {
+        const near = typeof raw === 'string' ? closest(raw, option.choices!) : null;
+        return fail(`${describe(raw)} is not one of ${option.choices!.join(', ')}`, near ? `did you mean ${near}?` : undefined);
+      }
       value = raw;
       break;
     default:
@@ -71,6 +109,8 @@ export interface ResolveInput {
   ask: Ask | null;
   /** --yes: defaults for anything not given */
   yes: boolean;
+  /** filled in: where each answer came from */
+  origins?: Origins;
 }
 
 /**
@@ -78,14 +118,24 @@ export interface ResolveInput {
  * defaults from where the target lies. Flag > preset > the directory's name > the first question.
  */
 export async function resolveName(input: Omit<ResolveInput, 'facts'>, directoryName: string | undefined): Promise<string> {
+  const origins = input.origins ?? {};
+  checkGiven(input);
   const given = input.flags.name ?? input.preset?.name;
-  if (given !== undefined) return given;
+  if (given !== undefined) {
+    origins.name = input.flags.name !== undefined ? 'flag' : 'preset';
+    return given;
+  }
   if (directoryName !== undefined) {
     const problem = checkName(directoryName);
     if (problem) throw new UsageError(`the directory name "${printable(directoryName)}" is not a valid app name: ${problem}`, 'pass --name <name>');
+    origins.name = 'directory name';
     return directoryName;
   }
-  if (input.ask) return (await input.ask(OPTION_BY_KEY.get('name')!, null as never, undefined, {})) as string;
+  if (input.ask) {
+    origins.name = 'prompt';
+    return (await input.ask(OPTION_BY_KEY.get('name')!, null as never, undefined, {})) as string;
+  }
+  if (input.yes) throw new UsageError('--yes needs a name to take the defaults for', 'pass --name <name> or a directory, e.g. create-k8s-app my-api --yes');
   // Nothing given and nobody to ask: resolving the rest refuses the run, naming every missing answer.
   await resolveAnswers({ ...input, facts: { originUrl: null, repoPath: null } });
   throw new Error('answers resolved without a name');
@@ -93,6 +143,8 @@ export async function resolveName(input: Omit<ResolveInput, 'facts'>, directoryN
 
 /** flags > preset > prompts > defaults, in prompt order; combination rules checked as answers arrive. */
 export async function resolveAnswers(input: ResolveInput): Promise<Answers> {
+  checkGiven(input);
+  const origins = input.origins ?? {};
   const given: Partial_ = { ...(input.preset ?? {}), ...input.flags };
   const fillDefaults = input.yes || input.preset !== null;
   const sofar: Partial_ = {};
@@ -114,17 +166,29 @@ export async function resolveAnswers(input: ResolveInput): Promise<Answers> {
     }
     if (explicit !== undefined) {
       set(key, explicit);
+      if (!(key === 'name' && origins.name)) origins[key] = key in input.flags ? 'flag' : 'preset';
     } else {
       const fallback = option.defaultValue(sofar, input.facts);
       if (input.ask && option.prompt) {
-        const choices = option.choices?.filter((c) => !rejection({ ...sofar, [key]: c }));
-        set(key, await input.ask(option, fallback, choices, { ...sofar }));
+        // Valid with the answers so far and with what was given for later questions.
+        const unavailable: Unavailable[] = [];
+        const choices = option.choices?.filter((c) => {
+          const candidate = { ...given, ...sofar, [key]: c };
+          const rule = rejectingRule(candidate);
+          if (rule) unavailable.push({ value: c, why: rule.why(candidate) });
+          return !rule;
+        });
+        const answer = await input.ask(option, fallback, choices, { ...sofar }, unavailable);
+        set(key, answer);
+        // A default taken with Enter is still the default (a placeholder stays one).
+        origins[key] = choices?.length === 1 || JSON.stringify(answer) === JSON.stringify(fallback) ? 'default' : 'prompt';
       } else if (fallback === null && key === 'name') {
         missing.push('--name (or a directory)');
         set(key, 'app');
       } else {
         if (!fillDefaults && option.prompt) missing.push(`--${key}`);
         set(key, fallback);
+        origins[key] = 'default';
       }
     }
     const problem = rejection(sofar);
@@ -138,4 +202,13 @@ export async function resolveAnswers(input: ResolveInput): Promise<Answers> {
     );
   }
   return sofar as Answers;
+}
+
+/**
+ * Given values (flags over the preset) checked against each other before any question, so a
+ * rejected combination is refused before anything is asked.
+ */
+function checkGiven(input: Pick<ResolveInput, 'flags' | 'preset'>): void {
+  const problem = rejection({ ...(input.preset ?? {}), ...input.flags });
+  if (problem) throw new UsageError(problem);
 }

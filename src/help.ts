@@ -33,6 +33,7 @@ ${rows(options)}
 Options:
 ${rows(COMMAND_FLAGS)}
 
+At a terminal it asks what was not given, then lists the answers and asks before writing.
 Without a terminal (or with CI=true) it never prompts: pass --yes or --preset to take defaults.
 Exit codes: 0 ok, 1 failure, 2 bad input, 3 upgrade conflicts, 130 interrupted.
 `;

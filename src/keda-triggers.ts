@@ -7,6 +7,8 @@ export interface TriggerContext {
   name: string;
   isWorker: boolean;
   isGrpc: boolean;
+  /** the `--timezone` answer, where one applies */
+  timeZone?: string | null;
 }
 
 /** One entry of the trigger's `metadata` in the ScaledObject. */
@@ -130,7 +132,7 @@ export const TRIGGERS = [
     hint: 'a busy window on a schedule', docs: 'https://keda.sh/docs/latest/scalers/cron/',
     brokerPort: null,
     metadata: [
-      { field: 'timezone', key: 'timezone', doc: 'IANA time zone of the schedule', default: () => 'Etc/UTC' },
+      { field: 'timezone', key: 'timezone', doc: 'IANA time zone of the schedule', default: (app) => app.timeZone ?? 'Etc/UTC' },
       { field: 'start', key: 'start', doc: 'Cron expression: when the busy window starts', default: () => '0 8 * * 1-5' },
       { field: 'end', key: 'end', doc: 'Cron expression: when it ends', default: () => '0 20 * * 1-5' },
       { field: 'desiredReplicas', key: 'desiredReplicas', doc: 'Pods during the window (more than keda.minReplicas, or the window changes nothing)', default: () => '3' },

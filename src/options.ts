@@ -6,7 +6,8 @@ import {
 import { TRIGGERS } from './keda-triggers.js';
 import { ROUTERS } from './traffic.js';
 import {
-  checkEnvs, checkHost, checkImage, checkName, checkPort, checkRepoPath, checkRepoUrl, checkSecretKeys,
+  checkEnvs, checkHost, checkImage, checkName, checkPort, checkRepoPath, checkRepoUrl, checkSchedule, checkSecretKeys,
+  checkTimeZone,
 } from './validate.js';
 
 export type Partial_ = Partial<Answers>;
@@ -29,6 +30,8 @@ export interface OptionSpec {
   help: string;
   /** absent: a flag only, never asked */
   prompt?: string;
+  /** the question when it depends on the answers so far (default: `prompt`) */
+  message?(a: Partial_): string;
   /** whether the option means anything given the answers before it */
   applies(a: Partial_): boolean;
   defaultValue(a: Partial_, facts: Facts): Value;
@@ -77,6 +80,19 @@ export const OPTIONS: readonly OptionSpec[] = [
     defaultValue: (a) => (a.scaling !== 'keda' ? null : a.type === 'worker' ? 'kafka' : 'prometheus'),
   },
   {
+    key: 'schedule', kind: 'string', arg: '<cron>',
+    help: 'cron schedule of a cron app: five fields or @hourly, @daily, ... (default */15 * * * *)',
+    prompt: 'Schedule (cron expression or @hourly, @daily, ...)', applies: (a) => a.type === 'cron',
+    defaultValue: (a) => (a.type === 'cron' ? '*/15 * * * *' : null), validate: checkSchedule as (v: never) => string | null,
+  },
+  {
+    key: 'timezone', kind: 'string', arg: '<zone>',
+    help: 'IANA time zone of the cron schedule or the KEDA cron trigger (default Etc/UTC)',
+    applies: (a) => a.type === 'cron' || a['keda-trigger'] === 'cron',
+    defaultValue: (a) => (a.type === 'cron' || a['keda-trigger'] === 'cron' ? 'Etc/UTC' : null),
+    validate: checkTimeZone as (v: never) => string | null,
+  },
+  {
     key: 'strategy', kind: 'enum', arg: '<s>', choices: STRATEGIES,
     help: 'rolling | blue-green | canary (default rolling)',
     prompt: 'Deploy strategy', applies: (a) => a.type !== 'cron', defaultValue: () => 'rolling',
@@ -114,7 +130,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     key: 'port', kind: 'int', arg: '<n>',
     help: 'container port (default 8080 for web/api, 50051 for grpc, metrics port 9090 for worker)',
-    prompt: 'Container port', applies: (a) => a.type !== 'cron',
+    prompt: 'Container port', message: (a) => (a.type === 'worker' ? 'Metrics port' : 'Container port'),
+    applies: (a) => a.type !== 'cron',
     defaultValue: (a) => defaultPort(a.type), validate: checkPort as (v: never) => string | null,
   },
   {
@@ -149,6 +166,8 @@ export interface Rule {
   keys: [AnswerKey, AnswerKey];
   rejects(a: Partial_): boolean;
   message(a: Partial_): string;
+  /** why a choice is not offered at the prompt, in a few words */
+  why(a: Partial_): string;
 }
 
 export const RULES: readonly Rule[] = [
@@ -156,40 +175,50 @@ export const RULES: readonly Rule[] = [
     keys: ['type', 'scaling'],
     rejects: (a) => a.type === 'cron' && (a.scaling === 'hpa' || a.scaling === 'keda'),
     message: (a) => `--scaling ${a.scaling} cannot be used with --type cron: a CronJob runs on its schedule (use --scaling none)`,
+    why: () => 'a CronJob runs on its schedule',
   },
   {
     keys: ['type', 'strategy'],
     rejects: (a) => a.type === 'cron' && (a.strategy === 'blue-green' || a.strategy === 'canary'),
     message: (a) => `--strategy ${a.strategy} cannot be used with --type cron: there is nothing to shift traffic between (use --strategy rolling)`,
+    why: () => 'a CronJob has nothing to shift traffic between',
   },
   {
     keys: ['type', 'strategy'],
     rejects: (a) => a.type === 'worker' && a.strategy === 'blue-green',
     message: () => '--strategy blue-green cannot be used with --type worker: blue-green needs a Service to switch (use rolling or canary)',
+    why: () => 'a worker has no Service for blue-green to switch',
   },
   {
     keys: ['type', 'traffic'],
     rejects: (a) => a.type === 'worker' && a.strategy === 'canary' && a.traffic !== undefined && a.traffic !== 'none',
     message: (a) => `--traffic ${a.traffic} cannot be used with --type worker: a worker has no Service, its canary is replica-weighted (use --traffic none)`,
+    why: () => 'a worker has no Service; its canary is replica-weighted',
   },
   {
     keys: ['strategy', 'traffic'],
     rejects: (a) => a.traffic !== undefined && a.traffic !== 'none' && a.strategy !== undefined && a.strategy !== 'canary',
     message: (a) => `--traffic ${a.traffic} needs --strategy canary (got --strategy ${a.strategy})`,
+    why: (a) => `--traffic ${a.traffic} needs the canary strategy`,
   },
   {
     keys: ['scaling', 'keda-trigger'],
     rejects: (a) => a['keda-trigger'] != null && a.scaling !== undefined && a.scaling !== 'keda',
     message: (a) => `--keda-trigger ${a['keda-trigger']} needs --scaling keda (got --scaling ${a.scaling})`,
+    why: (a) => `--keda-trigger ${a['keda-trigger']} needs KEDA scaling`,
   },
   {
     keys: ['secret-keys', 'secrets'],
     rejects: (a) => a.secrets != null && a['secret-keys'] !== undefined && a['secret-keys'].length === 0,
     message: (a) => `--secrets ${a.secrets} needs --secret-keys naming at least one key`,
+    why: () => 'no secret keys were given',
   },
 ];
 
 export function rejection(a: Partial_): string | null {
-  for (const rule of RULES) if (rule.rejects(a)) return rule.message(a);
-  return null;
+  return rejectingRule(a)?.message(a) ?? null;
+}
+
+export function rejectingRule(a: Partial_): Rule | null {
+  return RULES.find((rule) => rule.rejects(a)) ?? null;
 }

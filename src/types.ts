@@ -26,6 +26,10 @@ export interface Answers {
   envs: string[];
   scaling: Scaling;
   'keda-trigger': KedaTrigger | null;
+  /** cron: the CronJob's schedule */
+  schedule: string | null;
+  /** cron, or the KEDA cron trigger: IANA time zone of the schedule */
+  timezone: string | null;
   strategy: Strategy;
   traffic: Traffic;
   security: Security;

@@ -178,3 +178,65 @@ export function printable(value: string, max = 80): string {
     .replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return escaped.length > max ? `${escaped.slice(0, max - 3)}...` : escaped;
 }
+
+// Cron: five fields (minute hour day-of-month month day-of-week), each `*`, a number, a range or
+// a comma list of them, with an optional `/step`; months and weekdays may be named. Or a macro.
+const CRON_MACROS = ['@hourly', '@daily', '@weekly', '@monthly', '@yearly', '@annually', '@midnight'];
+const CRON_FIELDS: { what: string; min: number; max: number; names?: string[] }[] = [
+  { what: 'minute', min: 0, max: 59 },
+  { what: 'hour', min: 0, max: 23 },
+  { what: 'day of month', min: 1, max: 31 },
+  { what: 'month', min: 1, max: 12, names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] },
+  { what: 'day of week', min: 0, max: 7, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] },
+];
+
+function cronNumber(text: string, field: (typeof CRON_FIELDS)[number]): number | null {
+  if (/^[0-9]{1,2}$/.test(text)) return Number(text);
+  const named = field.names?.indexOf(text.toLowerCase()) ?? -1;
+  return named < 0 ? null : named + field.min;
+}
+
+function cronFieldOk(text: string, field: (typeof CRON_FIELDS)[number]): boolean {
+  return text.split(',').every((part) => {
+    const [range, step, extra] = part.split('/');
+    if (extra !== undefined || range === '') return false;
+    if (step !== undefined && !(/^[0-9]{1,2}$/.test(step) && Number(step) > 0)) return false;
+    if (range === '*' || (range === '?' && field.what.startsWith('day'))) return true;
+    const ends = range.split('-');
+    if (ends.length > 2) return false;
+    const numbers = ends.map((end) => cronNumber(end, field));
+    if (numbers.some((n) => n === null || n < field.min || n > field.max)) return false;
+    return numbers.length === 1 || numbers[0]! <= numbers[1]!;
+  });
+}
+
+export function checkSchedule(value: string): string | null {
+  const shown = printable(value);
+  if (value.startsWith('@')) {
+    return CRON_MACROS.includes(value) ? null : `schedule "${shown}" is not a known macro; use one of ${CRON_MACROS.join(', ')}`;
+  }
+  if (/^(CRON_)?TZ=/.test(value)) return `schedule "${shown}" sets a time zone; pass --timezone instead`;
+  const fields = value.split(/ +/);
+  if (fields.length !== 5 || value !== value.trim()) {
+    return `schedule "${shown}" is not a cron expression: give five fields (minute hour day-of-month month day-of-week), e.g. "*/15 * * * *", or a macro like @daily`;
+  }
+  const bad = fields.findIndex((text, i) => !cronFieldOk(text, CRON_FIELDS[i]));
+  if (bad >= 0) {
+    const f = CRON_FIELDS[bad];
+    return `schedule "${shown}": "${printable(fields[bad])}" is not a valid ${f.what} (${f.min}-${f.max}${f.names ? ' or a name' : ''}, *, ranges, lists and /steps)`;
+  }
+  return null;
+}
+
+/** An IANA time zone name (`Europe/Berlin`, `Etc/UTC`) that this Node's time zone data knows. */
+export function checkTimeZone(value: string): string | null {
+  const shown = printable(value);
+  // Names only: an offset like "+01:00" is accepted by Intl but not by a CronJob.
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value)) return `timezone "${shown}" is not an IANA time zone name like Europe/Berlin or Etc/UTC`;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return null;
+  } catch {
+    return `timezone "${shown}" is not a known IANA time zone; use a name like Europe/Berlin, America/New_York or Etc/UTC`;
+  }
+}

@@ -2,7 +2,7 @@
 // and no logic beyond `if`.
 import { createHash } from 'node:crypto';
 import { parseImage } from './validate.js';
-import { triggerSpec, type TriggerSpec } from './keda-triggers.js';
+import { triggerSpec, type TriggerContext, type TriggerSpec } from './keda-triggers.js';
 import { routerSpec, type RouterSpec } from './traffic.js';
 import type { Answers } from './types.js';
 
@@ -32,7 +32,7 @@ const SIZES: Record<'small' | 'medium', SizeView> = {
 };
 
 /** The trigger as the ScaledObject, the TriggerAuthentication and values.yaml use it. */
-function kedaTriggerView(spec: TriggerSpec, app: { name: string; isWorker: boolean; isGrpc: boolean }) {
+function kedaTriggerView(spec: TriggerSpec, app: TriggerContext) {
   const values = `keda.${spec.valuesKey}`;
   return {
     name: spec.name,
@@ -121,7 +121,7 @@ export function buildView(a: Answers, version: string) {
     };
   });
   const trigger = a['keda-trigger'];
-  const kedaTrigger = a.scaling === 'keda' && trigger ? kedaTriggerView(triggerSpec(trigger), { name: a.name, isWorker, isGrpc }) : null;
+  const kedaTrigger = a.scaling === 'keda' && trigger ? kedaTriggerView(triggerSpec(trigger), { name: a.name, isWorker, isGrpc, timeZone: a.timezone }) : null;
   return {
     version,
     name: a.name,

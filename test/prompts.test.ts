@@ -27,8 +27,11 @@ interface Question {
   choices?: string[];
 }
 
-/** A reply: text to type, `{ pick }` to move the cursor to a choice, or nothing (enter: the default). */
-type Reply = string | { pick: string };
+/**
+ * A reply: text to type, `{ pick }` to move the cursor to a choice, `{ keys }` to press before
+ * Enter, or nothing (enter: the default).
+ */
+type Reply = string | { pick: string } | { keys: string[] };
 
 /** Reads the question on the screen: the message is bold, an input's default dim, a list's cursor `❯`. */
 function readQuestion(): Question {
@@ -52,7 +55,8 @@ async function converse(argv: string[], cwd: string, replies: Record<string, Rep
     out: (line: string) => lines.push(line),
     err: (line: string) => lines.push(line),
     interactive: true,
-    makeAsk: async () => (await import('../src/prompts.js')).makeAsk(),
+    // What each prompt leaves behind when it ends, without colours, in the output too.
+    makeAsk: async () => (await import('../src/prompts.js')).makeAsk((line) => lines.push(plain(line))),
   };
   let code: number | undefined;
   const run = main(argv, io).then((c) => (code = c));
@@ -72,6 +76,8 @@ async function converse(argv: string[], cwd: string, replies: Record<string, Rep
         // Clear what a repeated question kept of the refused value, then type the new one.
         screen.keypress({ name: 'u', ctrl: true });
         screen.type(reply);
+      } else if (reply && 'keys' in reply) {
+        for (const key of reply.keys) screen.keypress(key);
       } else if (reply) {
         const steps = question.choices!.indexOf(reply.pick) - question.choices!.indexOf(question.default!);
         if (question.choices!.indexOf(reply.pick) < 0) throw new Error(`${reply.pick} is not offered for ${question.message}`);
@@ -94,7 +100,8 @@ async function interruptAt(argv: string[], cwd: string, message: string) {
     out: (line: string) => lines.push(line),
     err: (line: string) => lines.push(line),
     interactive: true,
-    makeAsk: async () => (await import('../src/prompts.js')).makeAsk(),
+    // What each prompt leaves behind when it ends, without colours, in the output too.
+    makeAsk: async () => (await import('../src/prompts.js')).makeAsk((line) => lines.push(plain(line))),
   };
   const run = main(argv, io);
   await screen.next();
@@ -106,6 +113,8 @@ async function interruptAt(argv: string[], cwd: string, message: string) {
   return { code: await run, output: lines.join('\n') };
 }
 
+// eslint-disable-next-line no-control-regex
+const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 const recorded = (dir: string) => parse(readFileSync(join(dir, '.create-k8s-app.yaml'), 'utf8')).answers;
 const messages = (asked: Question[]) => asked.map((q) => q.message);
 const byMessage = (asked: Question[], message: string) => asked.find((q) => q.message === message);
@@ -124,13 +133,17 @@ const IMAGE = 'Container image';
 const PORT = 'Container port';
 const HOST = 'Ingress host';
 const REPO = 'Git repository URL';
+const SCHEDULE = 'Schedule (cron expression or @hourly, @daily, ...)';
+const METRICS_PORT = 'Metrics port';
+const WRITE = (dir: string) => `Write the project to ${dir}/?`;
+const INTRO = 'create-k8s-app 0.0.0-dev';
 
 describe('the questions', () => {
   it('come in the documented order with the documented defaults, and the answers reach the project', async () => {
     const cwd = freshDir();
     const r = await converse(['--no-lint'], cwd, { [NAME]: 'shop' });
     expect(r.code, r.output).toBe(0);
-    expect(messages(r.asked)).toEqual([NAME, TYPE, ENVS, SCALING, STRATEGY, SECURITY, KEYS, IMAGE, PORT, HOST, REPO]);
+    expect(messages(r.asked)).toEqual([NAME, TYPE, ENVS, SCALING, STRATEGY, SECURITY, KEYS, IMAGE, PORT, HOST, REPO, WRITE('shop')]);
     expect(r.asked.map((q) => [q.message, q.default])).toEqual([
       [NAME, undefined],
       [TYPE, 'web'],
@@ -143,6 +156,7 @@ describe('the questions', () => {
       [PORT, '8080'],
       [HOST, 'shop.example.com'],
       [REPO, 'https://git.example.com/platform/shop.git'],
+      [WRITE('shop'), 'Y/n'],
     ]);
     expect(byMessage(r.asked, TYPE)?.choices).toEqual(['web', 'api', 'grpc', 'worker', 'cron']);
     expect(recorded(join(cwd, 'shop'))).toMatchObject({
@@ -157,7 +171,7 @@ describe('the questions', () => {
       [SCALING]: { pick: 'keda' }, [TRIGGER]: { pick: 'rabbitmq' }, [STRATEGY]: { pick: 'canary' }, [TRAFFIC]: { pick: 'istio' },
     });
     expect(r.code, r.output).toBe(0);
-    expect(messages(r.asked)).toEqual([TYPE, ENVS, SCALING, TRIGGER, STRATEGY, TRAFFIC, SECURITY, KEYS, IMAGE, PORT, HOST, REPO]);
+    expect(messages(r.asked)).toEqual([TYPE, ENVS, SCALING, TRIGGER, STRATEGY, TRAFFIC, SECURITY, KEYS, IMAGE, PORT, HOST, REPO, WRITE('q')]);
     expect(byMessage(r.asked, TRIGGER)?.default).toBe('prometheus');
     expect(byMessage(r.asked, TRAFFIC)?.default).toBe('nginx');
     expect(recorded(join(cwd, 'q'))).toMatchObject({ scaling: 'keda', 'keda-trigger': 'rabbitmq', strategy: 'canary', traffic: 'istio' });
@@ -171,7 +185,9 @@ describe('the questions', () => {
     expect(byMessage(r.asked, STRATEGY)?.choices).toEqual(['rolling', 'canary']);
     expect(byMessage(r.asked, SCALING)?.default).toBe('keda');
     expect(byMessage(r.asked, TRIGGER)?.default).toBe('kafka');
-    expect(byMessage(r.asked, PORT)?.default).toBe('9090');
+    // The worker's port is its metrics port, and the question says so.
+    expect(byMessage(r.asked, METRICS_PORT)?.default).toBe('9090');
+    expect(messages(r.asked)).not.toContain(PORT);
     expect(messages(r.asked)).not.toContain(HOST);
     expect(messages(r.asked)).not.toContain(TRAFFIC);
     expect(recorded(join(cwd, 'w'))).toMatchObject({ type: 'worker', scaling: 'keda', 'keda-trigger': 'kafka', strategy: 'canary', traffic: 'none', host: null });
@@ -179,10 +195,12 @@ describe('the questions', () => {
 
   it('skip what a cron job has one answer for', async () => {
     const cwd = freshDir();
-    const r = await converse(['c', '--no-lint'], cwd, { [TYPE]: { pick: 'cron' } });
+    const r = await converse(['c', '--no-lint'], cwd, { [TYPE]: { pick: 'cron' }, [SCHEDULE]: '@daily' });
     expect(r.code, r.output).toBe(0);
-    expect(messages(r.asked)).toEqual([TYPE, ENVS, SECURITY, KEYS, IMAGE, REPO]);
-    expect(recorded(join(cwd, 'c'))).toMatchObject({ scaling: 'none', strategy: 'rolling', port: null, host: null });
+    expect(messages(r.asked)).toEqual([TYPE, ENVS, SCHEDULE, SECURITY, KEYS, IMAGE, REPO, WRITE('c')]);
+    expect(byMessage(r.asked, SCHEDULE)?.default).toBe('*/15 * * * *');
+    expect(recorded(join(cwd, 'c'))).toMatchObject({ scaling: 'none', strategy: 'rolling', port: null, host: null, schedule: '@daily', timezone: 'Etc/UTC' });
+    expect(readFileSync(join(cwd, 'c', 'chart', 'values.yaml'), 'utf8')).toContain('schedule: "@daily"');
   });
 
   it('ask where secrets come from only once keys are given', async () => {
@@ -198,7 +216,7 @@ describe('the questions', () => {
     const cwd = freshDir();
     const r = await converse(['--name', 'f', '--preset', 'api', '--envs', 'prod', '--no-lint'], cwd);
     expect(r.code, r.output).toBe(0);
-    expect(messages(r.asked)).toEqual([KEYS, IMAGE, PORT, HOST, REPO]);
+    expect(messages(r.asked)).toEqual([KEYS, IMAGE, PORT, HOST, REPO, WRITE('f')]);
     expect(recorded(join(cwd, 'f'))).toMatchObject({ name: 'f', type: 'api', envs: ['prod'] });
   });
 });
@@ -225,7 +243,11 @@ describe('Ctrl-C', () => {
     const cwd = freshDir();
     const r = await interruptAt(['demo', '--no-lint'], cwd, message);
     expect(r.code).toBe(130);
-    expect(r.output).toBe('error: interrupted; nothing was written');
+    const lines = r.output.split('\n');
+    expect(lines[0]).toBe(INTRO);
+    // The question is shown as cancelled; those before it, with their answers.
+    expect(lines.slice(-2)).toEqual([`✖ ${message} cancelled`, 'error: interrupted; nothing was written']);
+    expect(lines.slice(1, -2).every((line) => line.startsWith('✔ '))).toBe(true);
     expect(readdirSync(cwd)).toEqual([]);
   });
 });
@@ -237,7 +259,7 @@ describe('the name given at the prompt decides the target', () => {
     writeFileSync(join(cwd, 'taken', 'notes.txt'), 'mine');
     const r = await converse(['--no-lint'], cwd, { [NAME]: 'taken' });
     expect(r.code).toBe(2);
-    expect(r.output).toMatch(/^error: .*taken is not empty\nhint: /);
+    expect(r.output).toMatch(/^create-k8s-app \S+\n✔ App name taken\nerror: .*taken is not empty\nhint: /);
     expect(messages(r.asked)).toEqual([NAME]);
   });
 
@@ -258,5 +280,142 @@ describe('the name given at the prompt decides the target', () => {
     const { path } = appSet.spec.template.spec.source;
     expect(path).toBe('apps/shop/chart');
     expect(existsSync(join(repo, path, 'Chart.yaml'))).toBe(true);
+  });
+});
+
+describe('before anything is written', () => {
+  it('the answers are summed up with where each came from, then confirmed', async () => {
+    const cwd = freshDir();
+    const r = await converse(['--envs', 'prod', '--no-lint'], cwd, { [NAME]: 'sum', [TYPE]: { pick: 'api' } });
+    expect(r.code, r.output).toBe(0);
+    const lines = r.output.split('\n');
+    expect(lines[0]).toBe(INTRO);
+    const row = (key: string) => lines.find((line) => line.trimStart().startsWith(`${key} `))?.trim().split(/ {2,}/);
+    expect(row('name')).toEqual(['name', 'sum', '(prompt)']);
+    expect(row('type')).toEqual(['type', 'api', '(prompt)']);
+    expect(row('envs')).toEqual(['envs', 'prod', '(flag)']);
+    // Taken with Enter: still the default.
+    expect(row('security')).toEqual(['security', 'restricted', '(default)']);
+    expect(row('monitoring')).toEqual(['monitoring', 'on', '(default)']);
+    // Options that do not apply are not listed.
+    expect(row('keda-trigger')).toBeUndefined();
+    expect(messages(r.asked).at(-1)).toBe(WRITE('sum'));
+    expect(lines).toContain('✔ App type api');
+    expect(lines.at(lines.indexOf(`✔ ${WRITE('sum')} Yes`) - 1)).toBe('');
+    expect(existsSync(join(cwd, 'sum', 'chart', 'Chart.yaml'))).toBe(true);
+  });
+
+  it('a default taken with Enter stays a placeholder in the next steps; a typed value gets no step', async () => {
+    const cwd = freshDir();
+    const taken = await converse(['ph', '--no-lint'], cwd);
+    expect(taken.output).toContain('registry.example.com/ph:0.1.0 is a placeholder');
+    const typed = await converse(['ty', '--no-lint'], cwd, { [IMAGE]: 'ghcr.io/acme/ty:1.0.0', [REPO]: 'https://github.com/acme/ty.git', [HOST]: 'ty.acme.io' });
+    expect(typed.code, typed.output).toBe(0);
+    expect(typed.output.slice(typed.output.indexOf('Next steps'))).not.toMatch(/placeholder|replace/i);
+  });
+
+  it('names the directory and the preset as origins', async () => {
+    const cwd = freshDir();
+    const r = await converse(['from-dir', '--preset', 'api', '--no-lint'], cwd);
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toMatch(/^ {2}name +from-dir +\(directory name\)$/m);
+    expect(r.output).toMatch(/^ {2}type +api +\(preset\)$/m);
+  });
+
+  it('"No" at the confirm exits 130 and writes nothing', async () => {
+    const cwd = freshDir();
+    const r = await converse(['nope', '--no-lint'], cwd, { [WRITE('nope')]: 'n' });
+    expect(r.code).toBe(130);
+    expect(r.output.split('\n').at(-1)).toBe('error: cancelled; nothing was written');
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('a rejected combination of flags is refused before the first question', async () => {
+    const cwd = freshDir();
+    const r = await converse(['--type', 'worker', '--strategy', 'blue-green', '--no-lint'], cwd);
+    expect(r.code).toBe(2);
+    expect(r.asked).toEqual([]);
+    expect(r.output).toMatch(/^error: --strategy blue-green cannot be used with --type worker/m);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('a preset value that clashes with a flag is refused before the first question too', async () => {
+    const cwd = freshDir();
+    const preset = join(root.dir, `clash-${n}.yaml`);
+    writeFileSync(preset, 'type: worker\n');
+    const r = await converse(['clash', '--preset', preset, '--strategy', 'blue-green', '--no-lint'], cwd);
+    expect(r.code).toBe(2);
+    expect(r.asked).toEqual([]);
+    expect(r.output).toMatch(/^error: --strategy blue-green cannot be used with --type worker/m);
+  });
+
+  it('--yes without a name says to pass --name or a directory', async () => {
+    const cwd = freshDir();
+    const r = await converse(['--yes', '--no-lint'], cwd);
+    expect(r.code).toBe(2);
+    expect(r.asked).toEqual([]);
+    expect(r.output).toMatch(/^error: --yes needs a name.*\nhint: pass --name <name> or a directory/m);
+    expect(r.output).not.toContain('no terminal');
+  });
+});
+
+describe('the choices', () => {
+  it('left out by an earlier answer are shown, not selectable, with the reason', async () => {
+    const cwd = freshDir();
+    const r = await converse(['w2', '--type', 'worker', '--no-lint'], cwd);
+    expect(r.code, r.output).toBe(0);
+    expect(byMessage(r.asked, STRATEGY)?.choices).toEqual(['rolling', 'canary']);
+    expect(r.screens.find((s) => s.startsWith(`? ${STRATEGY}`))).toContain('- blue-green (not offered: a worker has no Service for blue-green to switch)');
+  });
+
+  it('left out by a value given for a later question are not offered either', async () => {
+    const cwd = freshDir();
+    // --traffic istio needs canary: the strategy has one valid answer, so it is not asked.
+    const r = await converse(['t2', '--traffic', 'istio', '--no-lint'], cwd);
+    expect(r.code, r.output).toBe(0);
+    expect(messages(r.asked)).not.toContain(STRATEGY);
+    expect(recorded(join(cwd, 't2'))).toMatchObject({ strategy: 'canary', traffic: 'istio' });
+  });
+
+  it('each have a description', async () => {
+    const { OPTIONS } = await import('../src/options.js');
+    const { makeAsk } = await import('../src/prompts.js');
+    for (const option of OPTIONS.filter((o) => o.kind === 'enum' && o.prompt)) {
+      for (const [i, choice] of option.choices!.entries()) {
+        const answer = makeAsk()(option, option.choices![0] as never, option.choices, { type: 'web' });
+        for (let k = 0; k < i; k++) screen.keypress('down');
+        const shown = screen.getScreen();
+        expect(shown, `${option.key} ${choice}`).toContain(`❯ ${choice}\n`);
+        // The description of the choice under the cursor: the line above the keys' help, after a blank one.
+        const lines = shown.split('\n');
+        const help = lines.findIndex((line) => line.includes('navigate'));
+        expect(lines[help - 2]?.trim(), `${option.key} ${choice}: a blank line after the list`).toBe('');
+        expect(lines[help - 1]?.trim().length, `${option.key} ${choice} has a description`).toBeGreaterThan(3);
+        screen.keypress('enter');
+        expect(await answer).toBe(choice);
+      }
+    }
+  });
+});
+
+describe('a default', () => {
+  it('survives a Backspace on the empty line and is taken by an empty Enter', async () => {
+    const cwd = freshDir();
+    const r = await converse(['bs', '--no-lint'], cwd, {
+      [IMAGE]: { keys: ['backspace', 'backspace'] }, [PORT]: { keys: ['backspace'] },
+    });
+    expect(r.code, r.output).toBe(0);
+    expect(byMessage(r.asked, IMAGE)?.default).toBe('registry.example.com/bs:0.1.0');
+    expect(recorded(join(cwd, 'bs'))).toMatchObject({ image: 'registry.example.com/bs:0.1.0', port: 8080 });
+  });
+
+  it('is still shown after a Backspace', async () => {
+    const { OPTION_BY_KEY } = await import('../src/options.js');
+    const { makeAsk } = await import('../src/prompts.js');
+    const answer = makeAsk()(OPTION_BY_KEY.get('image')!, 'registry.example.com/x:0.1.0', undefined, {});
+    screen.keypress('backspace');
+    expect(screen.getScreen()).toContain('(registry.example.com/x:0.1.0)');
+    screen.keypress('enter');
+    expect(await answer).toBe('registry.example.com/x:0.1.0');
   });
 });

@@ -253,7 +253,7 @@ export const VALUES: readonly Value[] = [
     key: 'keda.prometheus.threshold', type: 'integer', default: 100, when: keda((v) => v.prometheusTrigger),
     doc: 'Query value per pod that triggers scaling',
   },
-  { key: 'keda.cron.timezone', type: 'string', default: 'Etc/UTC', when: keda((v) => v.cronTrigger), doc: 'IANA time zone of the schedule' },
+  { key: 'keda.cron.timezone', type: 'string', default: (v) => v.answers.timezone ?? 'Etc/UTC', when: keda((v) => v.cronTrigger), doc: 'IANA time zone of the schedule' },
   {
     key: 'keda.cron.start', type: 'string', default: '0 8 * * 1-5', when: keda((v) => v.cronTrigger),
     doc: 'Cron expression: when the busy window starts',
@@ -267,8 +267,8 @@ export const VALUES: readonly Value[] = [
   { key: 'keda.redis.listName', type: 'string', default: (v) => v.name, quoted: 'values', when: keda((v) => v.redis), doc: 'List consumed' },
   { key: 'keda.redis.listLength', type: 'integer', default: 20, when: keda((v) => v.redis), doc: 'Items per pod that trigger scaling' },
 
-  { key: 'job.schedule', type: 'string', default: '*/15 * * * *', gap: true, when: (v) => v.isCron, doc: 'Cron schedule' },
-  { key: 'job.timeZone', type: 'string', default: 'Etc/UTC', when: (v) => v.isCron, doc: 'IANA time zone of the schedule' },
+  { key: 'job.schedule', type: 'string', default: (v) => v.answers.schedule ?? '*/15 * * * *', gap: true, when: (v) => v.isCron, doc: 'Cron schedule' },
+  { key: 'job.timeZone', type: 'string', default: (v) => v.answers.timezone ?? 'Etc/UTC', when: (v) => v.isCron, doc: 'IANA time zone of the schedule' },
   { key: 'job.concurrencyPolicy', type: 'string', default: 'Forbid', when: (v) => v.isCron, doc: 'Allow, Forbid or Replace overlapping runs' },
   {
     key: 'job.startingDeadlineSeconds', type: 'integer', default: 300, when: (v) => v.isCron,

@@ -281,3 +281,137 @@ describe('output', () => {
     expect(r.stdout).toBe(direct.stdout);
   });
 });
+
+describe('the opening and the closing', () => {
+  it('the first line names the tool and its version, the same with --yes in CI', () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
+    const a = runCli(['intro', '--yes', '--no-lint'], { cwd });
+    expect(a.stdout.split('\n')[0]).toBe(`create-k8s-app ${pkg.version}`);
+    const b = runCli(['intro2', '--yes', '--no-lint', '--dry-run'], { cwd });
+    expect(b.stdout.split('\n')[0]).toBe(`create-k8s-app ${pkg.version}`);
+    // A run refused for its input prints the error only.
+    const refused = runCli(['intro', '--yes', '--no-lint'], { cwd });
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+  });
+
+  it('given an image, a repository and a host, the next steps say nothing of placeholders or replacing', () => {
+    const r = runCli(
+      ['given', '--yes', '--no-lint', '--image', 'ghcr.io/acme/my-api:1.4.2', '--repo-url', 'https://github.com/acme/my-api.git', '--host', 'api.acme.io'],
+      { cwd },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const steps = r.stdout.slice(r.stdout.indexOf('Next steps'));
+    expect(steps).not.toMatch(/placeholder|replace/i);
+    expect(steps).toContain('given/README.md');
+    expect(steps).toContain('Push this directory to https://github.com/acme/my-api.git');
+    expect(steps.trimEnd().split('\n').at(-1)?.trim()).toBe('kubectl apply -n argocd -f argocd/applicationset.yaml');
+  });
+
+  it('with the defaults, each placeholder that remains has its step', () => {
+    const r = runCli(['dflt', '--yes', '--no-lint'], { cwd });
+    const steps = r.stdout.slice(r.stdout.indexOf('Next steps'));
+    expect(steps).toContain('registry.example.com/dflt:0.1.0 is a placeholder');
+    expect(steps).toContain('https://git.example.com/platform/dflt.git is a placeholder');
+    expect(steps).toContain('staging.dflt.example.com, dflt.example.com are placeholders');
+  });
+
+  it('names the secret to create in each namespace, with the command', () => {
+    const r = runCli(['sec', '--yes', '--no-lint', '--secret-keys', 'API_KEY,DB_URL', '--secrets', 'existing', '--envs', 'dev,prod'], { cwd });
+    for (const ns of ['sec-dev', 'sec-prod']) {
+      expect(r.stdout).toContain(`kubectl create secret generic sec-secrets -n ${ns} --from-literal=API_KEY=… --from-literal=DB_URL=…`);
+    }
+    const sealed = runCli(['sld', '--yes', '--no-lint', '--secret-keys', 'API_KEY', '--secrets', 'sealed'], { cwd });
+    expect(sealed.stdout).toContain('kubectl create secret generic sld -n sld-prod --dry-run=client -o yaml --from-literal=API_KEY=… | kubeseal');
+    expect(sealed.stdout).toContain('Sealed Secrets controller');
+    const external = runCli(['ext', '--yes', '--no-lint', '--secret-keys', 'API_KEY'], { cwd });
+    expect(external.stdout).toContain('ext/staging');
+    expect(external.stdout).toContain('External Secrets Operator');
+  });
+
+  it('lists the controllers the generated objects need, and no others', () => {
+    const plain = runCli(['plain', '--yes', '--no-lint', '--scaling', 'none', '--no-monitoring'], { cwd }).stdout;
+    expect(plain).toContain('Argo CD');
+    expect(plain).toContain('ingress-nginx');
+    expect(plain).toContain('cert-manager');
+    for (const absent of ['Argo Rollouts', 'KEDA', 'Prometheus Operator', 'External Secrets', 'Sealed Secrets', 'Istio']) expect(plain).not.toContain(absent);
+    const rich = runCli(['rich', '--yes', '--no-lint', '--strategy', 'canary', '--traffic', 'alb', '--scaling', 'keda'], { cwd }).stdout;
+    for (const present of ['Argo Rollouts', 'KEDA', 'Prometheus Operator', 'AWS Load Balancer Controller']) expect(rich).toContain(present);
+    expect(rich).not.toContain('ingress-nginx');
+    const worker = runCli(['wrk', '--yes', '--no-lint', '--type', 'worker'], { cwd }).stdout;
+    expect(worker).not.toContain('ingress');
+    expect(worker).not.toMatch(/hosts?: /);
+  });
+
+  it('says in one line that lint was skipped when helm is absent', () => {
+    const r = runCli(['nohelm', '--yes'], { cwd, env: { PATH: '/nonexistent' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').filter((line) => /helm/i.test(line) && /skipped/.test(line))).toHaveLength(1);
+    expect(runCli(['quiet', '--yes', '--no-lint'], { cwd, env: { PATH: '/nonexistent' } }).stdout).not.toContain('skipped');
+  });
+
+  it('refuses a HELM_BIN that is not there, before writing anything', () => {
+    const r = runCli(['badhelm', '--yes'], { cwd, env: { HELM_BIN: join(cwd, 'no-such-helm') } });
+    expectUsageError(r, 'HELM_BIN', 'no-such-helm');
+    expect(r.stderr).not.toContain('please report');
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+});
+
+describe('a close value', () => {
+  it('gets a "did you mean"', () => {
+    const r = runCli(['dym', '--yes', '--strategy', 'canry'], { cwd });
+    expectUsageError(r, '--strategy', 'canry');
+    expect(r.stderr).toContain('hint: did you mean canary?');
+    expect(runCli(['dym', '--yes', '--type', 'wrker'], { cwd }).stderr).toContain('did you mean worker?');
+    expect(runCli(['dym', '--yes', '--type', 'database'], { cwd }).stderr).not.toContain('did you mean');
+  });
+});
+
+describe('cron schedule and time zone', () => {
+  it('reach the CronJob values and the record', () => {
+    const r = runCli(['job', '--yes', '--no-lint', '--type', 'cron', '--schedule', '30 2 * * MON-FRI', '--timezone', 'Europe/Berlin'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const values = parse(readFileSync(join(cwd, 'job', 'chart', 'values.yaml'), 'utf8'));
+    expect(values.job).toMatchObject({ schedule: '30 2 * * MON-FRI', timeZone: 'Europe/Berlin' });
+    expect(recorded('job').answers).toMatchObject({ schedule: '30 2 * * MON-FRI', timezone: 'Europe/Berlin' });
+  });
+
+  it('pass helm lint with a macro schedule and a time zone', async () => {
+    const [helm] = await helmBinaries();
+    const r = runCli(['lintjob', '--yes', '--type', 'cron', '--schedule', '@daily', '--timezone', 'Asia/Kolkata'], { cwd, env: { HELM_BIN: helm.bin } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('helm lint --strict: chart passes');
+  });
+
+  it('a project recorded without them upgrades with the defaults', () => {
+    expect(runCli(['old', '--yes', '--no-lint', '--type', 'cron'], { cwd }).code).toBe(0);
+    const file = join(cwd, 'old', '.create-k8s-app.yaml');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace(/^ {2}(schedule|timezone):.*\n/gm, ''));
+    expect(readFileSync(file, 'utf8')).not.toMatch(/schedule|timezone/);
+    const r = runCli(['upgrade', '--check', 'old'], { cwd });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+  });
+
+  it('the time zone reaches the KEDA cron trigger', () => {
+    const r = runCli(['kc', '--yes', '--no-lint', '--type', 'worker', '--scaling', 'keda', '--keda-trigger', 'cron', '--timezone', 'America/New_York'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(parse(readFileSync(join(cwd, 'kc', 'chart', 'values.yaml'), 'utf8')).keda.cron.timezone).toBe('America/New_York');
+  });
+
+  it.each(['@daily', '@hourly', '@weekly', '@monthly', '@yearly', '@annually', '@midnight', '*/5 * * * *', '0 0 1,15 * 0', '0 9-17/2 * JAN-MAR sun'])(
+    'accepts the schedule %s',
+    (schedule) => {
+      expect(runCli(['ok', '--yes', '--dry-run', '--type', 'cron', '--schedule', schedule], { cwd }).code).toBe(0);
+    },
+  );
+
+  it.each(['* * * *', '61 * * * *', '* 24 * * *', '* * 0 * *', '@often', 'TZ=UTC 0 * * * *', '5-1 * * * *', '*/0 * * * *'])('refuses the schedule %s', (schedule) => {
+    expectUsageError(runCli(['bad', '--yes', '--type', 'cron', '--schedule', schedule], { cwd }), '--schedule');
+  });
+
+  it.each(['Mars/Olympus', '+01:00', 'Europe/Berlin; rm'])('refuses the time zone %j', (zone) => {
+    expectUsageError(runCli(['bad', '--yes', '--type', 'cron', '--timezone', zone], { cwd }), '--timezone');
+  });
+});

@@ -106,3 +106,22 @@ describe('the packed tarball', () => {
     for (const file of GENERATED) expect(existsSync(join(dir, 'demo', file)), file).toBe(true);
   }, 300_000);
 });
+
+describe('from a fresh clone', () => {
+  it('`npm pack` builds first, so the tarball has dist/', async () => {
+    const clone = join(root.dir, 'clone');
+    await run('git', ['clone', '-q', '--no-hardlinks', REPO, clone]);
+    expect(existsSync(join(clone, 'dist'))).toBe(false);
+    try {
+      await npm(['ci', '--offline', '--no-audit', '--no-fund'], clone);
+    } catch {
+      await npm(['ci', '--no-audit', '--no-fund'], clone);
+    }
+    const out = join(root.dir, 'clone-tarball');
+    mkdirSync(out);
+    const { stdout } = await npm(['pack', '--json', '--pack-destination', out], clone);
+    const files = (JSON.parse(stdout.slice(stdout.indexOf('['))) as Packed[])[0].files.map((f) => f.path);
+    expect(files).toContain('dist/cli.js');
+    expect(files).toContain('bin/create-k8s-app.js');
+  }, 600_000);
+});
