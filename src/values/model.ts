@@ -180,7 +180,7 @@ export const VALUES: readonly Value[] = [
     heading: 'Extension points (Bitnami names). Added containers run with securityContext unless they set their own.',
     doc: 'Init containers run before the app, e.g. a wait-for-db loop: [{name, image, command}]',
   },
-  { key: 'sidecars', type: 'array', default: [], schema: { items: container }, doc: 'Containers run beside the app, e.g. a log shipper: [{name, image, ...}]' },
+  { key: 'sidecars', type: 'array', default: [], schema: { items: container }, doc: (v) => `Containers run beside the app, e.g. a log shipper: [{name, image, ...}]${v.isCron ? '; a run ends only when every container exits (or use an init container with restartPolicy: Always)' : ''}` },
   {
     key: 'extraVolumes', type: 'array', default: [], schema: { items: named },
     doc: 'Extra pod volumes, for the app (extraVolumeMounts), init containers and sidecars',
@@ -196,8 +196,9 @@ export const VALUES: readonly Value[] = [
   },
   {
     key: 'migrations.enabled', type: 'boolean', default: false, gap: true,
-    doc: "Run a migration Job before each sync (Argo CD PreSync hook) with the app's image, env, ServiceAccount and security contexts"
-      + '; it needs the ConfigMap, Secret and ServiceAccount of an earlier sync, so turn it on after the first one',
+    doc: (v) => "Run a migration Job before each sync (Argo CD PreSync hook) with the app's image, env, ServiceAccount and security contexts"
+      + '; it needs the ConfigMap, Secret and ServiceAccount of an earlier sync, so turn it on after the first one'
+      + (v.restricted ? '. Its pods are not app pods (component: migration); a NetworkPolicy of their own lets them reach DNS and networkPolicy.extraEgress only' : ''),
   },
   {
     key: 'migrations.command', type: 'array', default: [], schema: { items: { type: 'string' } },
