@@ -8,6 +8,7 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { Partial_ } from '../src/options.js';
 import { render } from '../src/render.js';
 import { checkObjects, formatFindings } from './support/checks/index.js';
+import { validateSchemas } from './support/checks/schema.js';
 import { helmBinaries, runHelm, type HelmBinary } from './support/helm.js';
 import { egressAllowed, ingressAllowed, type NetworkPolicy } from './support/netpol.js';
 import { answersFor, builtin, tempRoot, writePlan } from './support/project.js';
@@ -111,6 +112,7 @@ describe('added containers, volumes and configuration files', () => {
     expect(spec.volumes).toContainEqual({ name: 'logs', emptyDir: {} });
     expect(app.volumeMounts).toContainEqual({ name: 'logs', mountPath: '/var/log/app' });
     expect(findings(objects, security)).toBe('');
+    expect(formatFindings(await validateSchemas(objects))).toBe('');
   });
 
   it('keeps a container’s own securityContext whole, so the PSS checks judge what the user wrote', async () => {
@@ -197,6 +199,7 @@ describe('the migration Job', () => {
     for (const service of ofKind(objects, 'Service')) expect(selects(service.spec.selector), service.metadata.name).toBe(false);
     for (const pdb of ofKind(objects, 'PodDisruptionBudget')) expect(selects(pdb.spec.selector.matchLabels)).toBe(false);
     expect(findings(objects, security)).toBe('');
+    expect(formatFindings(await validateSchemas(objects))).toBe('');
   });
 
   it('at restricted, reaches DNS and the app’s extraEgress (its database) and nothing else', async () => {
@@ -218,6 +221,8 @@ describe('the migration Job', () => {
     // The app's own policy is untouched by the migration's.
     const appPod = { namespace: 'shop-prod', labels: one(objects, 'Deployment').spec.template.metadata.labels };
     expect(egressAllowed(policies, appPod, { ip: '10.20.3.4' }, { port: 5432, protocol: 'TCP' })).toBe(true);
+
+    expect(formatFindings(await validateSchemas(objects))).toBe('');
 
     const baseline = await renderAll('web-baseline', { values: [{ migrations: { enabled: true, command: ['./migrate'] } }] });
     expect(ofKind(baseline, 'NetworkPolicy')).toEqual([]);
