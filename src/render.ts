@@ -28,6 +28,7 @@ const FILES: readonly [string, When][] = [
   ['chart/templates/analysistemplate.yaml', (v) => v.isRollout],
   ['chart/templates/smoketest-rbac.yaml', (v) => v.isRollout && v.isWorker],
   ['chart/templates/cronjob.yaml', (v) => v.isCron],
+  ['chart/templates/migration-job.yaml', always],
   ['chart/templates/service.yaml', (v) => v.hasService],
   ['chart/templates/ingress.yaml', (v) => v.usesIngress],
   ['chart/templates/virtualservice.yaml', (v) => v.istio],

@@ -80,7 +80,7 @@ export function valuesSchema(model: ValuesModel, v: View): string {
   for (const r of resolve(model, v)) {
     let node = root;
     for (const part of r.path.slice(0, -1)) node = (node.properties[part] ??= objectSchema()) as ObjectSchema;
-    node.properties[r.path[r.path.length - 1]] = TYPE_SCHEMA[r.value.type];
+    node.properties[r.path[r.path.length - 1]] = { ...TYPE_SCHEMA[r.value.type], ...r.value.schema };
   }
   const schema = { $schema: 'http://json-schema.org/draft-07/schema#', title: 'Chart values', ...root };
   return `${JSON.stringify(schema, null, 2)}\n`;

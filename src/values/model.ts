@@ -33,6 +33,8 @@ export interface Value {
    * whatever it holds: in the value's strings, or, for a map, in its keys.
    */
   quoted?: 'values' | 'keys';
+  /** more JSON Schema keywords for the value: the items of a list, the values of a map */
+  schema?: { [key: string]: Json };
 }
 
 /** What a values-<env>.yaml sets, in the order it writes them; it applies where its key does. */
@@ -55,6 +57,9 @@ const prometheus = 'http://prometheus-operated.monitoring.svc:9090';
 /** The NetworkPolicy admits the ingress controller's pods (every router but ALB, which sends from its subnets). */
 const controllerPods = (v: View) => v.restricted && v.hasService && v.trafficRouter.controller !== null;
 const keda = (trigger: (v: View) => boolean) => (v: View) => v.keda && trigger(v);
+/** Items of the container and volume lists: Kubernetes validates their fields; the schema asks for a name. */
+const named = { type: 'object', required: ['name'] };
+const container = { type: 'object', required: ['name', 'image'] };
 
 export const VALUES: readonly Value[] = [
   { key: 'nameOverride', type: 'string', default: '', gap: true, doc: 'Replaces the chart name in object names' },
@@ -154,21 +159,69 @@ export const VALUES: readonly Value[] = [
     doc: (v) => `Pod security context (${v.security} Pod Security Standard)`,
   },
   {
+    // Baseline keeps every hardening that needs no non-root user; only runAsNonRoot differs.
     key: 'securityContext', type: 'object',
     default: (v) => ({
       allowPrivilegeEscalation: false,
-      ...(v.restricted ? { readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } } : {}),
+      readOnlyRootFilesystem: true,
+      ...(v.restricted ? { runAsNonRoot: true } : {}),
+      capabilities: { drop: ['ALL'] },
     }),
-    doc: (v) => `Container security context (${v.security} Pod Security Standard)`,
+    doc: (v) => (v.restricted
+      ? 'Container security context (restricted Pod Security Standard)'
+      : 'Container security context (baseline Pod Security Standard, hardened: relax one setting at a time, e.g. '
+        + '`readOnlyRootFilesystem: false` for an image that writes outside /tmp, `capabilities.drop: []` or '
+        + '`capabilities.add: [NET_BIND_SERVICE]` for one that needs a capability; seccomp is set in podSecurityContext)'),
   },
-  { key: 'tmpSizeLimit', type: 'string', default: '64Mi', when: (v) => v.restricted, doc: 'Size limit of the writable /tmp volume' },
+  { key: 'tmpSizeLimit', type: 'string', default: '64Mi', doc: 'Size limit of the writable /tmp volume (the root file system is read-only)' },
+
+  {
+    key: 'initContainers', type: 'array', default: [], gap: true, schema: { items: container },
+    heading: 'Extension points (Bitnami names). Added containers run with securityContext unless they set their own.',
+    doc: 'Init containers run before the app, e.g. a wait-for-db loop: [{name, image, command}]',
+  },
+  { key: 'sidecars', type: 'array', default: [], schema: { items: container }, doc: (v) => `Containers run beside the app, e.g. a log shipper: [{name, image, ...}]${v.isCron ? '; a run ends only when every container exits (or use an init container with restartPolicy: Always)' : ''}` },
+  {
+    key: 'extraVolumes', type: 'array', default: [], schema: { items: named },
+    doc: 'Extra pod volumes, for the app (extraVolumeMounts), init containers and sidecars',
+  },
+  { key: 'extraVolumeMounts', type: 'array', default: [], schema: { items: named }, doc: "Extra volume mounts of the app's container" },
+  {
+    key: 'configFiles', type: 'object', default: {}, schema: { propertyNames: { pattern: '^[-._a-zA-Z0-9]+$' }, additionalProperties: { type: 'string' } },
+    doc: 'Configuration files, file name → content: a ConfigMap (<fullname>-files) mounted read-only; a change rolls the pods',
+  },
+  {
+    key: 'configFilesMountPath', type: 'string', default: (v) => `/etc/${v.name}`, quoted: 'values',
+    doc: 'Directory the configFiles appear in',
+  },
+  {
+    key: 'migrations.enabled', type: 'boolean', default: false, gap: true,
+    doc: (v) => "Run a migration Job before each sync (Argo CD PreSync hook) with the app's image, env, ServiceAccount and security contexts"
+      + '; it needs the ConfigMap, Secret and ServiceAccount of an earlier sync, so turn it on after the first one'
+      + (v.restricted ? '. Its pods are not app pods (component: migration); a NetworkPolicy of their own lets them reach DNS and networkPolicy.extraEgress only' : ''),
+  },
+  {
+    key: 'migrations.command', type: 'array', default: [], schema: { items: { type: 'string' } },
+    doc: 'Command of the migration, e.g. [./migrate, up] (required when enabled)',
+  },
+  { key: 'migrations.backoffLimit', type: 'integer', default: 1, doc: 'Retries before the migration (and so the sync) fails' },
+  { key: 'migrations.activeDeadlineSeconds', type: 'integer', default: 600, doc: 'Longest the migration may run' },
 
   { key: 'nodeSelector', type: 'object', default: {}, gap: true, doc: 'Node labels the pods must match' },
   { key: 'tolerations', type: 'array', default: [], doc: 'Tolerations, e.g. for spot nodes' },
   { key: 'affinity', type: 'object', default: {}, doc: 'Affinity rules (default: prefer one pod per node)' },
-  { key: 'topologySpread.enabled', type: 'boolean', default: true, doc: 'Spread pods over zones and nodes' },
-  { key: 'topologySpread.maxSkew', type: 'integer', default: 1, doc: 'Largest allowed difference in pod count between zones or nodes' },
-  { key: 'topologySpread.whenUnsatisfiable', type: 'string', default: 'ScheduleAnyway', doc: 'ScheduleAnyway or DoNotSchedule' },
+  { key: 'topologySpread.enabled', type: 'boolean', default: true, doc: 'Spread pods over zones' },
+  { key: 'topologySpread.maxSkew', type: 'integer', default: 1, doc: 'Largest allowed difference in pod count between zones' },
+  {
+    key: 'topologySpread.whenUnsatisfiable', type: 'string', default: 'ScheduleAnyway', schema: { enum: ['ScheduleAnyway', 'DoNotSchedule'] },
+    doc: 'Zone spread: ScheduleAnyway (prefer) or DoNotSchedule (require; production)',
+  },
+  { key: 'topologySpread.hostname.enabled', type: 'boolean', default: true, doc: 'Spread pods over nodes' },
+  { key: 'topologySpread.hostname.maxSkew', type: 'integer', default: 1, doc: 'Largest allowed difference in pod count between nodes' },
+  {
+    key: 'topologySpread.hostname.whenUnsatisfiable', type: 'string', default: 'ScheduleAnyway', schema: { enum: ['ScheduleAnyway', 'DoNotSchedule'] },
+    doc: 'Node spread: ScheduleAnyway, or DoNotSchedule (more replicas than nodes then stay Pending)',
+  },
   {
     key: 'rollingUpdate.maxSurge', type: 'int-or-string', default: 1, gap: true, when: (v) => v.rolling,
     doc: 'Extra pods started during an update (maxUnavailable is always 0)',
@@ -177,7 +230,14 @@ export const VALUES: readonly Value[] = [
     key: 'podDisruptionBudget.enabled', type: 'boolean', default: true, gap: true, when: (v) => v.pdb,
     doc: 'Limit voluntary disruptions (node drains)',
   },
-  { key: 'podDisruptionBudget.maxUnavailable', type: 'int-or-string', default: 1, when: (v) => v.pdb, doc: 'Pods that may be down at once' },
+  {
+    key: 'podDisruptionBudget.maxUnavailable', type: 'int-or-string', default: 1, when: (v) => v.pdb,
+    doc: 'Pods that may be down at once (works at any replica count); "" to use minAvailable instead',
+  },
+  {
+    key: 'podDisruptionBudget.minAvailable', type: 'int-or-string', default: '', when: (v) => v.pdb,
+    doc: 'Pods that must stay up, e.g. 2 or "50%" (set maxUnavailable to "": exactly one of the two); 1 blocks every drain at 1 replica',
+  },
 
   { key: 'autoscaling.minReplicas', type: 'integer', default: 2, gap: true, when: (v) => v.hpa, doc: 'Fewest pods' },
   { key: 'autoscaling.maxReplicas', type: 'integer', default: 5, when: (v) => v.hpa, doc: 'Most pods' },
@@ -442,6 +502,10 @@ export const PER_ENV: readonly EnvOverride[] = [
   { key: 'ingress.certificateArn', value: () => '', comment: (e) => `ACM certificate for ${e.host}; empty: discovered in ACM from the host.` },
   { key: 'istio.hosts', value: (e) => [e.host ?? ''] },
   { key: 'gateway.hostnames', value: (e) => [e.host ?? ''] },
+  {
+    key: 'topologySpread.whenUnsatisfiable', value: (e) => (e.isProd ? 'DoNotSchedule' : 'ScheduleAnyway'),
+    comment: (e) => (e.isProd ? 'Losing a zone must not take every replica: require the spread.' : 'One zone is enough here: spread where possible.'),
+  },
   { key: 'rollout.canary.pauseDuration', value: (e) => (e.isProd ? '10m' : '1m') },
   {
     key: 'rollout.blueGreen.autoPromotionEnabled', value: (e) => !e.isProd,

@@ -61,6 +61,7 @@ const TEMPLATE_PATHS: Record<string, string[]> = {
   Deployment: ['spec', 'template'],
   Rollout: ['spec', 'template'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+  Job: ['spec', 'template'],
 };
 
 export function podTemplate(obj: Obj): PodTemplate | undefined {

@@ -24,6 +24,10 @@ spec:
   securityContext:
     {{- toYaml .Values.podSecurityContext | nindent 4 }}
   terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
+  {{- with .Values.initContainers }}
+  initContainers:
+    {{- include "web-app.addedContainers" (list $ .) | nindent 4 }}
+  {{- end }}
   containers:
     - name: web-app
       image: {{ include "web-app.image" . | quote }}
@@ -32,13 +36,7 @@ spec:
         - name: http
           containerPort: {{ .Values.containerPort }}
           protocol: TCP
-      envFrom:
-        - configMapRef:
-            name: {{ include "web-app.fullname" . }}
-      {{- with .Values.extraEnv }}
-      env:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
+      {{- include "web-app.env" . | nindent 6 }}
       startupProbe:
         httpGet:
           path: {{ $.Values.probes.startup.path }}
@@ -67,10 +65,29 @@ spec:
         # The root filesystem is read-only; /tmp stays writable.
         - name: tmp
           mountPath: /tmp
+        {{- if .Values.configFiles }}
+        - name: config-files
+          mountPath: {{ .Values.configFilesMountPath | quote }}
+          readOnly: true
+        {{- end }}
+        {{- with .Values.extraVolumeMounts }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+    {{- with .Values.sidecars }}
+    {{- include "web-app.addedContainers" (list $ .) | nindent 4 }}
+    {{- end }}
   volumes:
     - name: tmp
       emptyDir:
         sizeLimit: {{ .Values.tmpSizeLimit }}
+    {{- if .Values.configFiles }}
+    - name: config-files
+      configMap:
+        name: {{ include "web-app.suffixed" (list . "files") }}
+    {{- end }}
+    {{- with .Values.extraVolumes }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
   {{- with .Values.nodeSelector }}
   nodeSelector:
     {{- toYaml . | nindent 4 }}
@@ -93,19 +110,55 @@ spec:
               matchLabels:
                 {{- include "web-app.selectorLabels" . | nindent 16 }}
     {{- end }}
-  {{- if .Values.topologySpread.enabled }}
+  {{- $spread := .Values.topologySpread }}
+  {{- if or $spread.enabled $spread.hostname.enabled }}
   topologySpreadConstraints:
-    - maxSkew: {{ .Values.topologySpread.maxSkew }}
+    {{- if $spread.enabled }}
+    - maxSkew: {{ $spread.maxSkew }}
       topologyKey: topology.kubernetes.io/zone
-      whenUnsatisfiable: {{ .Values.topologySpread.whenUnsatisfiable }}
+      whenUnsatisfiable: {{ $spread.whenUnsatisfiable }}
       labelSelector:
         matchLabels:
           {{- include "web-app.selectorLabels" . | nindent 10 }}
-    - maxSkew: {{ .Values.topologySpread.maxSkew }}
+    {{- end }}
+    {{- if $spread.hostname.enabled }}
+    - maxSkew: {{ $spread.hostname.maxSkew }}
       topologyKey: kubernetes.io/hostname
-      whenUnsatisfiable: {{ .Values.topologySpread.whenUnsatisfiable }}
+      whenUnsatisfiable: {{ $spread.hostname.whenUnsatisfiable }}
       labelSelector:
         matchLabels:
           {{- include "web-app.selectorLabels" . | nindent 10 }}
+    {{- end }}
   {{- end }}
+{{- end }}
+
+{{/*
+The app's environment, shared by its container and the migration Job.
+*/}}
+{{- define "web-app.env" -}}
+envFrom:
+  - configMapRef:
+      name: {{ include "web-app.fullname" . }}
+{{- with .Values.extraEnv }}
+env:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/*
+Containers added through initContainers or sidecars: each runs with the app's securityContext
+unless it sets its own (which then replaces it whole).
+Usage: include "web-app.addedContainers" (list $ .Values.sidecars)
+*/}}
+{{- define "web-app.addedContainers" -}}
+{{- $root := index . 0 }}
+{{- $out := list }}
+{{- range (index . 1) }}
+{{- $c := deepCopy . }}
+{{- if not (hasKey $c "securityContext") }}
+{{- $_ := set $c "securityContext" (deepCopy $root.Values.securityContext) }}
+{{- end }}
+{{- $out = append $out $c }}
+{{- end }}
+{{- toYaml $out }}
 {{- end }}
