@@ -101,5 +101,5 @@ Next steps:
   helm lint --strict chart -f chart/values-${prod}.yaml
   helm template ${answers.name} chart -f chart/values-${prod}.yaml
   # replace the placeholder image in chart/values.yaml, push, then once:
-  kubectl apply -n argocd -f argocd/applicationset.yaml`;
+  kubectl apply -n argocd -f argocd/appproject.yaml -f argocd/applicationset.yaml`;
 }

@@ -47,6 +47,9 @@ answers:
   host: shop.example.com
   repo-url: https://git.example.com/platform/shop.git
   repo-path: .
+  clusters:
+    staging: https://kubernetes.default.svc
+    prod: https://kubernetes.default.svc
   monitoring: true
 `);
   });
