@@ -180,3 +180,22 @@ export const CLUSTER_SCOPED = new Set([
   'APIService', 'GatewayClass', 'ClusterIssuer', 'ClusterSecretStore', 'ClusterExternalSecret', 'ClusterTriggerAuthentication',
   'VolumeAttachment', 'CSIDriver', 'CSINode',
 ]);
+
+/**
+ * What the generated AppProject (its YAML) refuses of an environment's rendered objects: each
+ * object Argo CD would apply, by kind and by its namespace on the environment's cluster.
+ */
+export function refusedObjects(spec: AppProjectSpec, destination: { server: string; namespace: string }, objects: Record<string, any>[]): string[] {
+  const out: string[] = [];
+  if (!isDestinationPermitted(spec, destination)) out.push(`destination ${destination.server} ${destination.namespace} not permitted`);
+  for (const obj of objects.filter(appliedByArgoCD)) {
+    const apiVersion = String(obj.apiVersion);
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+    const namespaced = !CLUSTER_SCOPED.has(obj.kind);
+    const what = `${group}/${obj.kind} ${obj.metadata?.name}`;
+    if (!isGroupKindNamePermitted(spec, { group, kind: obj.kind }, obj.metadata?.name ?? '', namespaced)) out.push(`${what}: kind not permitted`);
+    if (namespaced && !isDestinationPermitted(spec, { server: destination.server, namespace: obj.metadata?.namespace ?? destination.namespace }))
+      out.push(`${what}: namespace not permitted`);
+  }
+  return out;
+}
