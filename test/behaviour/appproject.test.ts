@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Partial_ } from '../../src/options.js';
 import {
-  CLUSTER_SCOPED, appliedByArgoCD, isDestinationPermitted, isGroupKindNamePermitted, isSourcePermitted, type AppProjectSpec,
+  appliedByArgoCD, isDestinationPermitted, isGroupKindNamePermitted, isSourcePermitted, refusedObjects, type AppProjectSpec,
 } from '../support/argo/appproject.js';
 import { validateSchemas } from '../support/checks/schema.js';
 import { generate, type Generated, type Obj } from './support.js';
@@ -36,21 +36,11 @@ function appProject(g: Generated): { name: string; spec: AppProjectSpec; raw: Ob
 /** What Argo CD refuses of one Application and its rendered objects, as its sync would say it. */
 function refusals(spec: AppProjectSpec, app: Generated['releases'][number]): string[] {
   const out: string[] = [];
-  const { server, namespace = '' } = app.app.spec.destination;
+  const { server = '', namespace = '' } = app.app.spec.destination;
   if (!isSourcePermitted(spec, app.app.spec.source.repoURL)) out.push(`source ${app.app.spec.source.repoURL} not permitted`);
-  if (!isDestinationPermitted(spec, { server, namespace })) out.push(`destination ${server} ${namespace} not permitted`);
   // CreateNamespace=true: Argo CD creates the destination namespace itself.
   if (!isGroupKindNamePermitted(spec, { group: '', kind: 'Namespace' }, namespace, false)) out.push('Namespace not permitted');
-  for (const obj of app.objects.filter(appliedByArgoCD)) {
-    const [group, version] = String(obj.apiVersion).includes('/') ? String(obj.apiVersion).split('/') : ['', obj.apiVersion];
-    void version;
-    const namespaced = !CLUSTER_SCOPED.has(obj.kind);
-    const what = `${group}/${obj.kind} ${obj.metadata?.name}`;
-    if (!isGroupKindNamePermitted(spec, { group, kind: obj.kind }, obj.metadata?.name ?? '', namespaced)) out.push(`${what}: kind not permitted`);
-    // Argo CD puts a namespaced object without a namespace into the destination's.
-    if (namespaced && !isDestinationPermitted(spec, { server, namespace: obj.metadata?.namespace ?? namespace })) out.push(`${what}: namespace not permitted`);
-  }
-  return out;
+  return [...out, ...refusedObjects(spec, { server, namespace }, app.objects)];
 }
 
 describe.each(CONFIGS)('%j across clusters', (config) => {
