@@ -2,6 +2,7 @@ import { UsageError } from './errors.js';
 import { OPTION_BY_KEY, OPTIONS, rejectingRule, rejection, type Facts, type OptionSpec, type Partial_ } from './options.js';
 import type { AnswerKey, Answers } from './types.js';
 import { checkName, printable } from './validate.js';
+import { clustersFor, parseClusterEntry } from './clusters.js';
 
 type Value = Answers[AnswerKey];
 
@@ -74,6 +75,28 @@ export function coerce(option: OptionSpec, raw: unknown, where: string): Value {
       else if (Array.isArray(raw) && raw.every((s) => typeof s === 'string')) value = raw.map(trimSpaces);
       else return fail(`expected a comma-separated string or a list of strings, got ${describe(raw)}`);
       break;
+    case 'map': {
+      // `<key>=<value>` from a flag (repeatable: a list), or a mapping from a preset.
+      const entries: [string, unknown][] = [];
+      if (typeof raw === 'string' || (Array.isArray(raw) && raw.every((s) => typeof s === 'string'))) {
+        for (const text of typeof raw === 'string' ? [raw] : raw) {
+          const entry = parseClusterEntry(text);
+          if (!entry) return fail(`expected <env>=<value>, got ${describe(text)}`);
+          entries.push(entry);
+        }
+      } else if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !ArrayBuffer.isView(raw)) {
+        entries.push(...Object.entries(raw));
+      } else return fail(`expected <env>=<value> entries or a mapping, got ${describe(raw)}`);
+      const map: Record<string, string> = {};
+      for (const [key, v] of entries) {
+        const k = trimSpaces(key);
+        if (typeof v !== 'string') return fail(`${printable(k)}: expected a string, got ${describe(v)}`);
+        if (Object.hasOwn(map, k)) return fail(`${printable(k)} is given twice`);
+        Object.defineProperty(map, k, { value: trimSpaces(v), enumerable: true, writable: true, configurable: true });
+      }
+      value = map;
+      break;
+    }
     case 'enum':
       if (typeof raw !== 'string' || !option.choices!.includes(raw)) {
         const near = typeof raw === 'string' ? closest(raw, option.choices!) : null;
@@ -119,7 +142,7 @@ export interface ResolveInput {
  */
 export async function resolveName(input: Omit<ResolveInput, 'facts'>, directoryName: string | undefined): Promise<string> {
   const origins = input.origins ?? {};
-  checkGiven(input);
+  checkGiven(givenAnswers(input));
   const given = input.flags.name ?? input.preset?.name;
   if (given !== undefined) {
     origins.name = input.flags.name !== undefined ? 'flag' : 'preset';
@@ -141,11 +164,29 @@ export async function resolveName(input: Omit<ResolveInput, 'facts'>, directoryN
   throw new Error('answers resolved without a name');
 }
 
+/** What the flags and the preset (or the recorded answers) give, flags first. */
+function givenAnswers(input: Pick<ResolveInput, 'flags' | 'preset'>): Partial_ {
+  const given: Partial_ = { ...(input.preset ?? {}), ...input.flags };
+  if (input.preset?.clusters && input.flags.clusters) {
+    // Entry by entry: --cluster prod=… changes prod and keeps the preset's (or record's) other clusters.
+    given.clusters = { ...input.preset.clusters, ...input.flags.clusters };
+  }
+  if (input.preset?.clusters && input.flags.envs) {
+    // The flags changed the environments (upgrade --set envs=…): the clusters of environments no
+    // longer listed go with them. Those the flags name themselves are still checked.
+    const envs = input.flags.envs;
+    given.clusters = Object.fromEntries(
+      Object.entries(given.clusters!).filter(([env]) => envs.includes(env) || Object.hasOwn(input.flags.clusters ?? {}, env)),
+    );
+  }
+  return given;
+}
+
 /** flags > preset > prompts > defaults, in prompt order; combination rules checked as answers arrive. */
 export async function resolveAnswers(input: ResolveInput): Promise<Answers> {
-  checkGiven(input);
+  const given = givenAnswers(input);
+  checkGiven(given);
   const origins = input.origins ?? {};
-  const given: Partial_ = { ...(input.preset ?? {}), ...input.flags };
   const fillDefaults = input.yes || input.preset !== null;
   const sofar: Partial_ = {};
   const missing: string[] = [];
@@ -165,7 +206,8 @@ export async function resolveAnswers(input: ResolveInput): Promise<Answers> {
       continue;
     }
     if (explicit !== undefined) {
-      set(key, explicit);
+      // A map names some environments; the others take the default (the rules see any extra).
+      set(key, option.kind === 'map' ? { ...clustersFor(sofar.envs ?? [], explicit as Record<string, string>), ...(explicit as Record<string, string>) } : explicit);
       if (!(key === 'name' && origins.name)) origins[key] = key in input.flags ? 'flag' : 'preset';
     } else {
       const fallback = option.defaultValue(sofar, input.facts);
@@ -208,7 +250,7 @@ export async function resolveAnswers(input: ResolveInput): Promise<Answers> {
  * Given values (flags over the preset) checked against each other before any question, so a
  * rejected combination is refused before anything is asked.
  */
-function checkGiven(input: Pick<ResolveInput, 'flags' | 'preset'>): void {
-  const problem = rejection({ ...(input.preset ?? {}), ...input.flags });
+function checkGiven(given: Partial_): void {
+  const problem = rejection(given);
   if (problem) throw new UsageError(problem);
 }

@@ -3,7 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { coerce } from './answers.js';
 import { UsageError } from './errors.js';
-import { OPTIONS, type Partial_ } from './options.js';
+import { OPTIONS, flagOf, type Partial_ } from './options.js';
 import { printable } from './validate.js';
 
 export type CommandName = 'create' | 'upgrade' | 'presets';
@@ -61,6 +61,8 @@ function answerFlags(): Flags {
     if (option.kind === 'bool') {
       flags[option.key] = { type: 'boolean' };
       flags[`no-${option.key}`] = { type: 'boolean' };
+    } else if (option.kind === 'map') {
+      flags[flagOf(option)] = { type: 'string', multiple: true };
     } else {
       flags[option.key] = { type: 'string' };
     }
@@ -130,10 +132,10 @@ export function parseArgv(command: CommandName, argv: string[]): CommandArgs {
   }
   const answers: Partial_ = {};
   for (const option of OPTIONS) {
-    let raw = values[option.key];
+    let raw = values[flagOf(option)];
     if (option.kind === 'bool' && values[`no-${option.key}`]) raw = false;
     if (raw === undefined) continue;
-    (answers as Record<string, unknown>)[option.key] = coerce(option, raw, `--${option.key}`);
+    (answers as Record<string, unknown>)[option.key] = coerce(option, raw, `--${flagOf(option)}`);
   }
   return {
     command,
@@ -209,7 +211,8 @@ function ownersOf(token: OptionToken, command: CommandName): CommandName[] {
 
 function ownerHint(token: OptionToken, command: CommandName, owners: CommandName[]): string {
   if (command === 'upgrade') {
-    const answer = OPTIONS.find((o) => token.name === o.key || token.name === `no-${o.key}`);
+    const answer = OPTIONS.find((o) => token.name === flagOf(o) || token.name === `no-${o.key}`);
+    if (answer?.kind === 'map') return `upgrade takes changed answers as --set ${answer.key}.<env>=<value>`;
     if (answer) return `upgrade takes changed answers as --set ${answer.key}=<value>`;
     if (token.name === 'preset') return 'upgrade re-renders with the recorded answers; change them with --set key=value';
   }

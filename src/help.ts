@@ -1,4 +1,4 @@
-import { OPTIONS } from './options.js';
+import { OPTIONS, flagOf } from './options.js';
 
 const COMMAND_FLAGS: [string, string][] = [
   ['--preset <name|file>', 'a built-in preset (see `create-k8s-app presets`) or a YAML file of answers'],
@@ -17,7 +17,7 @@ function rows(list: [string, string][]): string {
 
 export function helpText(): string {
   const options: [string, string][] = OPTIONS.map((o) => [
-    o.kind === 'bool' ? `--[no-]${o.key}` : `--${o.key} ${o.arg}`,
+    o.kind === 'bool' ? `--[no-]${o.key}` : `--${flagOf(o)} ${o.arg}`,
     o.help,
   ]);
   return `create-k8s-app: a production Helm chart, per-environment values and an Argo CD ApplicationSet
@@ -45,7 +45,8 @@ export function upgradeHelpText(): string {
 Re-renders each project with this version and its recorded answers, and merges the result with
 your edits (a three-way merge against the recorded base).
 
-  --set <key=value>   change an answer (repeatable): scaling=keda, strategy=canary, envs=staging,prod
+  --set <key=value>   change an answer (repeatable): scaling=keda, strategy=canary, envs=staging,prod,
+                      clusters.prod=https://prod.k8s.example.com
   --check             change nothing; exit 0 if up to date, 1 if a clean upgrade would change
                       files, 3 if it would conflict (or conflict markers are present)
   --dry-run           change nothing; print each file's status and a unified diff (exits as --check)

@@ -56,7 +56,7 @@ export function nextSteps({ dir, answers, origins, files }: NextStepsInput): str
   }
   const repoPlaceholder = /^https:\/\/git\.example\.com\//.test(answers['repo-url']);
   if (repoPlaceholder) {
-    steps.push([`Set repoURL in argocd/applicationset.yaml: ${answers['repo-url']} is a placeholder for your git repository.`]);
+    steps.push([`Point argocd/ at your git repository: ${answers['repo-url']} is a placeholder.`, '  create-k8s-app upgrade --set repo-url=<your repository URL>']);
   }
   const hosts = view.envs.filter((e) => e.host && /(^|\.)example\.com$/.test(e.host));
   if (hosts.length > 0) {
@@ -100,7 +100,7 @@ export function nextSteps({ dir, answers, origins, files }: NextStepsInput): str
 
   steps.push([
     repoPlaceholder ? 'Push this directory to your repository, then once:' : `Push this directory to ${answers['repo-url']}, then once:`,
-    '  kubectl apply -n argocd -f argocd/applicationset.yaml',
+    '  kubectl apply -n argocd -f argocd/appproject.yaml -f argocd/applicationset.yaml',
   ]);
 
   const lines = [`Next steps (${dir}/README.md has the details):`, `  cd ${dir}`];

@@ -7,8 +7,9 @@ import { TRIGGERS } from './keda-triggers.js';
 import { ROUTERS } from './traffic.js';
 import {
   checkEnvs, checkHost, checkImage, checkName, checkPort, checkRepoPath, checkRepoUrl, checkSchedule, checkSecretKeys,
-  checkTimeZone,
+  checkTimeZone, printable,
 } from './validate.js';
+import { IN_CLUSTER, checkClusters, clustersFor, unknownClusterEnvs } from './clusters.js';
 
 export type Partial_ = Partial<Answers>;
 type Value = Answers[AnswerKey];
@@ -22,7 +23,10 @@ export interface Facts {
 
 export interface OptionSpec {
   key: AnswerKey;
-  kind: 'string' | 'enum' | 'list' | 'int' | 'bool';
+  /** map: `<key>=<value>` entries, a repeatable flag, a mapping in presets (clusters) */
+  kind: 'string' | 'enum' | 'list' | 'int' | 'bool' | 'map';
+  /** the flag when it is not `--<key>` (a map's flag names one entry: --cluster for clusters) */
+  flag?: string;
   arg?: string;
   choices?: readonly string[];
   /** a line per choice, shown beside it in the prompt */
@@ -153,6 +157,11 @@ export const OPTIONS: readonly OptionSpec[] = [
     applies: always, defaultValue: (_a, facts) => facts.repoPath ?? '.', validate: checkRepoPath as (v: never) => string | null,
   },
   {
+    key: 'clusters', kind: 'map', flag: 'cluster', arg: '<env>=<url>',
+    help: `the API server an environment deploys to, repeatable: --cluster prod=https://prod.k8s.example.com (default ${IN_CLUSTER}, the cluster Argo CD runs in; never asked)`,
+    applies: always, defaultValue: (a) => clustersFor(a.envs ?? []), validate: checkClusters as (v: never) => string | null,
+  },
+  {
     key: 'monitoring', kind: 'bool',
     help: 'ServiceMonitor/PodMonitor and PrometheusRule (default on; --no-monitoring turns off)',
     applies: always, defaultValue: () => true,
@@ -160,6 +169,9 @@ export const OPTIONS: readonly OptionSpec[] = [
 ];
 
 export const OPTION_BY_KEY = new Map(OPTIONS.map((o) => [o.key, o]));
+
+/** The flag an option is given with, without the dashes. */
+export const flagOf = (option: OptionSpec): string => option.flag ?? option.key;
 
 /** Combinations that are rejected; each names both options. */
 export interface Rule {
@@ -212,6 +224,15 @@ export const RULES: readonly Rule[] = [
     rejects: (a) => a.secrets != null && a['secret-keys'] !== undefined && a['secret-keys'].length === 0,
     message: (a) => `--secrets ${a.secrets} needs --secret-keys naming at least one key`,
     why: () => 'no secret keys were given',
+  },
+  {
+    keys: ['envs', 'clusters'],
+    rejects: (a) => unknownClusterEnvs(a.clusters, a.envs).length > 0,
+    message: (a) => {
+      const env = unknownClusterEnvs(a.clusters, a.envs)[0] ?? '';
+      return `--cluster ${printable(env)}=… names an environment that --envs does not list (${(a.envs ?? []).join(', ')})`;
+    },
+    why: () => 'a --cluster entry names an environment not in this list',
   },
 ];
 

@@ -4,6 +4,7 @@ import { buildView, type View } from './view.js';
 import { envValuesYaml, valuesSchema, valuesTable, valuesYaml } from './values/files.js';
 import { CHART_VALUES, type ValuesModel } from './values/model.js';
 import type { Answers, Plan } from './types.js';
+import { chartKinds } from './appproject.js';
 
 export type TemplateFn = (context: object) => string;
 /** Compiled templates by their path under templates/, without the .hbs suffix. */
@@ -65,6 +66,8 @@ export function render(answers: Answers, templates: Templates, version: string, 
   for (const env of view.envs) plan.set(`chart/values-${env.name}.yaml`, envValuesYaml(values, view, env));
   plan.set('chart/values.schema.json', valuesSchema(values, view));
   plan.set('chart/README.md', run('chart/README.md', { ...view, valuesTable: valuesTable(values, view) }));
+  // After the chart: the AppProject allows exactly the kinds its templates render.
+  plan.set('argocd/appproject.yaml', run('argocd/appproject.yaml', { ...view, projectKinds: chartKinds(plan) }));
   return new Map([...plan].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 

@@ -40,6 +40,8 @@ export interface Answers {
   host: string | null;
   'repo-url': string;
   'repo-path': string;
+  /** environment → the API server URL of the cluster it deploys to, one entry per environment */
+  clusters: Record<string, string>;
   monitoring: boolean;
 }
 

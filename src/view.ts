@@ -5,12 +5,15 @@ import { parseImage } from './validate.js';
 import { triggerSpec, type TriggerContext, type TriggerSpec } from './keda-triggers.js';
 import { routerSpec, type RouterSpec } from './traffic.js';
 import type { Answers } from './types.js';
+import { IN_CLUSTER } from './clusters.js';
 
 export interface EnvView {
   name: string;
   isProd: boolean;
   host: string | null;
   namespace: string;
+  /** the API server the environment's Application deploys to */
+  cluster: string;
   replicas: number;
   minReplicas: number;
   maxReplicas: number;
@@ -113,6 +116,7 @@ export function buildView(a: Answers, version: string) {
       isProd,
       host: a.host ? envHost(a.host, name, isProd) : null,
       namespace: envNamespace(a.name, name),
+      cluster: a.clusters?.[name] ?? IN_CLUSTER,
       replicas: isProd ? 3 : 1,
       minReplicas: isProd ? 3 : 1,
       maxReplicas: isProd ? 10 : 3,

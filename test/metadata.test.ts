@@ -37,6 +37,8 @@ answers:
     - prod
   scaling: hpa
   keda-trigger: null
+  schedule: null
+  timezone: null
   strategy: rolling
   traffic: none
   security: restricted
@@ -47,6 +49,9 @@ answers:
   host: shop.example.com
   repo-url: https://git.example.com/platform/shop.git
   repo-path: .
+  clusters:
+    staging: https://kubernetes.default.svc
+    prod: https://kubernetes.default.svc
   monitoring: true
 `);
   });

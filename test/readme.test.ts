@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TRIGGERS } from '../src/keda-triggers.js';
-import { OPTIONS, RULES } from '../src/options.js';
+import { OPTIONS, OPTION_BY_KEY, RULES, flagOf } from '../src/options.js';
 import { ROUTERS } from '../src/traffic.js';
 
 const root = join(import.meta.dirname, '..');
@@ -18,7 +18,7 @@ describe('README', () => {
   it('documents every option of the option table', () => {
     const options = section('Options');
     for (const option of OPTIONS) {
-      const flag = option.kind === 'bool' ? `--[no-]${option.key}` : `--${option.key} ${option.arg}`;
+      const flag = option.kind === 'bool' ? `--[no-]${option.key}` : `--${flagOf(option)} ${option.arg}`;
       expect(options, flag).toContain(`\`${flag}\``);
       for (const choice of option.choices ?? []) expect(options, `${flag} ${choice}`).toContain(`\`${choice}\``);
     }
@@ -42,7 +42,7 @@ describe('README', () => {
 
   it('publishes every rejected combination', () => {
     const table = readme.split('### Rejected combinations')[1].split('###')[0];
-    for (const rule of RULES) for (const key of rule.keys) expect(table, key).toContain(`--${key}`);
+    for (const rule of RULES) for (const key of rule.keys) expect(table, key).toContain(`--${flagOf(OPTION_BY_KEY.get(key)!)}`);
     expect(table.split('\n').filter((l) => l.startsWith('| `')).length).toBe(RULES.length);
   });
 

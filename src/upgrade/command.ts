@@ -150,10 +150,20 @@ function parseSet(entries: string[]): Partial_ {
   const out: Partial_ = {};
   for (const entry of entries) {
     const eq = entry.indexOf('=');
-    const key = (eq < 0 ? entry : entry.slice(0, eq)) as AnswerKey;
+    const name = eq < 0 ? entry : entry.slice(0, eq);
+    // A map answer changes one entry at a time: clusters.<env>=<url>.
+    const dot = name.indexOf('.');
+    const key = (dot < 0 ? name : name.slice(0, dot)) as AnswerKey;
     const option = OPTION_BY_KEY.get(key);
-    if (eq < 0 || !option)
-      throw new UsageError(`--set ${printable(entry)}: expected key=value with key one of ${OPTIONS.map((o) => o.key).join(', ')}`);
+    const expected = OPTIONS.map((o) => (o.kind === 'map' ? `${o.key}.<env>` : o.key)).join(', ');
+    if (eq < 0 || !option || (option.kind === 'map') !== (dot >= 0))
+      throw new UsageError(`--set ${printable(entry)}: expected key=value with key one of ${expected}`);
+    if (option.kind === 'map') {
+      const entryKey = name.slice(dot + 1);
+      const one = coerce(option, `${entryKey}=${entry.slice(eq + 1)}`, `--set ${printable(name)}`) as Record<string, string>;
+      (out as Record<string, unknown>)[key] = { ...((out[key] ?? {}) as Record<string, string>), ...one };
+      continue;
+    }
     (out as Record<string, unknown>)[key] = coerce(option, entry.slice(eq + 1), `--set ${key}`);
   }
   return out;

@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { FLAGS } from '../../src/args.js';
-import { OPTIONS, RULES } from '../../src/options.js';
+import { FLAGS, parseArgv, type CreateArgs } from '../../src/args.js';
+import { OPTIONS, RULES, flagOf } from '../../src/options.js';
 import { helmBinaries } from '../support/helm.js';
 import { CLI, runCli } from '../support/cli.js';
 import { tempRoot } from '../support/project.js';
@@ -36,7 +36,7 @@ describe('help, version, presets', () => {
   it('--help lists every option of the option table', () => {
     const r = runCli(['--help'], { cwd });
     expect(r.code).toBe(0);
-    for (const option of OPTIONS) expect(r.stdout).toContain(`--${option.kind === 'bool' ? '[no-]' : ''}${option.key}`);
+    for (const option of OPTIONS) expect(r.stdout).toContain(`--${option.kind === 'bool' ? '[no-]' : ''}${flagOf(option)}`);
     for (const flag of ['--preset', '--yes', '--force', '--dry-run']) expect(r.stdout).toContain(flag);
   });
 
@@ -225,10 +225,11 @@ describe('rejected combinations (one test per row of the README table)', () => {
     [['--strategy', 'rolling', '--traffic', 'istio'], '--traffic', '--strategy'],
     [['--scaling', 'hpa', '--keda-trigger', 'kafka'], '--keda-trigger', '--scaling'],
     [['--secrets', 'sealed'], '--secrets', '--secret-keys'],
+    [['--envs', 'staging,prod', '--cluster', 'qa=https://qa.k8s.example.com'], '--cluster', '--envs'],
   ];
   it('covers every rule: each one is the error the CLI gives for some row', () => {
     const errors = rows.map(([flags]) => runCli(['demo', ...flags, '--yes'], { cwd }).stderr.split('\n')[0]);
-    const answersOf = (flags: string[]) => Object.fromEntries(flags.flatMap((f, i) => (i % 2 ? [] : [[f.slice(2), flags[i + 1]]])));
+    const answersOf = (flags: string[]) => (parseArgv('create', flags) as CreateArgs).answers;
     const uncovered = RULES.filter((rule) => !rows.some(([flags], i) => errors[i] === `error: ${rule.message(answersOf(flags))}`));
     expect(uncovered.map((rule) => rule.keys.join(' with '))).toEqual([]);
   });
@@ -305,7 +306,7 @@ describe('the opening and the closing', () => {
     expect(steps).not.toMatch(/placeholder|replace/i);
     expect(steps).toContain('given/README.md');
     expect(steps).toContain('Push this directory to https://github.com/acme/my-api.git');
-    expect(steps.trimEnd().split('\n').at(-1)?.trim()).toBe('kubectl apply -n argocd -f argocd/applicationset.yaml');
+    expect(steps.trimEnd().split('\n').at(-1)?.trim()).toBe('kubectl apply -n argocd -f argocd/appproject.yaml -f argocd/applicationset.yaml');
   });
 
   it('with the defaults, each placeholder that remains has its step', () => {

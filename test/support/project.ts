@@ -13,6 +13,7 @@ import type { Partial_ } from '../../src/options.js';
 import { render, type Templates } from '../../src/render.js';
 import type { Answers, Plan } from '../../src/types.js';
 import { helmBinaries, runHelm, type HelmBinary } from './helm.js';
+import { refusedObjects } from './argo/appproject.js';
 
 export const TEMPLATES_DIR = join(import.meta.dirname, '..', '..', 'templates');
 let templates: Templates | undefined;
@@ -117,6 +118,10 @@ export async function verifyProject(dir: string, answers: Answers, options: Veri
           failures.push(`[${where}] ${formatFindings([finding])}${template ? ` (from ${template}.hbs)` : ''}`);
         }
         failures.push(...leaks(r.stdout).map((l) => `[${where}] template leak: ${l}`));
+        // The AppProject lets Argo CD apply every object to the environment's cluster and namespace.
+        const project = parse(readFileSync(join(dir, 'argocd', 'appproject.yaml'), 'utf8'));
+        const server = answers.clusters[env];
+        failures.push(...refusedObjects(project.spec, { server, namespace: `${answers.name}-${env}` }, docs).map((f) => `[${where}] appproject: ${f}`));
         if (answers.monitoring) {
           const kinds = new Set(docs.map((d) => d.kind));
           if (!kinds.has('PrometheusRule')) failures.push(`[${where}] monitoring on but no PrometheusRule rendered`);
