@@ -44,6 +44,8 @@ function kedaTriggerView(spec: TriggerSpec, app: { name: string; isWorker: boole
       field: m.field,
       value: 'fixed' in m ? m.fixed : m.tpl ? `{{ tpl .Values.${values}.${m.key} . | quote }}` : `{{ .Values.${values}.${m.key} | quote }}`,
     })),
+    /** the scaler's activation field and the Helm text of its value (rendered at keda.minReplicas 0); null without one */
+    activation: spec.activation && { field: spec.activation.field, value: `{{ .Values.${values}.${spec.activation.key} | quote }}` },
     /** the values under `keda.<valuesKey>`: key, `## @param` text, default as YAML */
     settings: spec.metadata.flatMap((m) => ('fixed' in m ? [] : [{ key: m.key, doc: m.doc, default: m.default(app) }])),
     needsAuth: spec.auth !== null,

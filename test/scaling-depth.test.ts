@@ -1,0 +1,161 @@
+// Autoscaling depth, rendered by real Helm 3 and Helm 4: autoscaling switched off per environment
+// (a fixed replica count, no HPA or ScaledObject), extra HPA metrics, KEDA scale to zero with each
+// trigger's activation value (and KEDA's admission warnings still quiet), the VerticalPodAutoscaler
+// per scaling mode and only where its CRD exists, and the WebSocket timeouts of every router.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { render } from '../src/render.js';
+import { TRIGGERS } from '../src/keda-triggers.js';
+import type { Partial_ } from '../src/options.js';
+import { kedaWarnings } from './behaviour/keda-rules.js';
+import { helmBinaries, runHelm, type HelmBinary } from './support/helm.js';
+import { answersFor, builtin, tempRoot, writePlan } from './support/project.js';
+
+type Obj = Record<string, any>;
+
+const root = tempRoot('ck8s-scaling-depth-');
+afterAll(() => root.cleanup());
+let n = 0;
+
+/** Generates a project (app `shop`) and returns its chart directory. */
+async function chartOf(given: Partial_): Promise<string> {
+  const dir = join(root.dir, `p${n++}`);
+  await writePlan(dir, render(await answersFor({ name: 'shop', ...given }), builtin(), '1.2.3'));
+  return join(dir, 'chart');
+}
+
+interface TemplateOptions {
+  env?: string;
+  /** extra values, written to a file passed after the environment's */
+  values?: string;
+  apis?: string[];
+}
+
+/** `helm template` of the chart as an environment deploys it; fails the test on a Helm error. */
+async function template(helm: HelmBinary, chart: string, options: TemplateOptions = {}): Promise<Obj[]> {
+  const args = ['template', 'shop', chart, '--namespace', 'shop-prod', '-f', join(chart, `values-${options.env ?? 'prod'}.yaml`)];
+  if (options.values) {
+    const file = join(chart, `extra-${n++}.yaml`);
+    writeFileSync(file, options.values);
+    args.push('-f', file);
+  }
+  for (const api of options.apis ?? []) args.push('--api-versions', api);
+  const result = await runHelm(helm.bin, args);
+  expect(result.stderr, `${helm.name} template`).toBe('');
+  expect(result.code).toBe(0);
+  return parseAllDocuments(result.stdout).map((d) => d.toJS()).filter((o) => o);
+}
+
+/** And `helm lint --strict` with the same values: the schema accepts them. */
+async function lint(helm: HelmBinary, chart: string, values: string, env = 'prod'): Promise<void> {
+  const file = join(chart, `extra-${n++}.yaml`);
+  writeFileSync(file, values);
+  const result = await runHelm(helm.bin, ['lint', '--strict', chart, '-f', join(chart, `values-${env}.yaml`), '-f', file]);
+  expect(result.code, `${helm.name} lint: ${result.stdout}${result.stderr}`).toBe(0);
+}
+
+const ofKind = (objects: Obj[], kind: string) => objects.filter((o) => o.kind === kind);
+const workload = (objects: Obj[]) => objects.find((o) => ['Deployment', 'Rollout'].includes(o.kind))!;
+
+const helms = await helmBinaries();
+
+describe.each(helms.map((h) => [h.name, h] as const))('autoscaling.enabled per environment (%s)', (_name, helm) => {
+  it.each([
+    ['hpa', { type: 'web', scaling: 'hpa' }, 'HorizontalPodAutoscaler'],
+    ['hpa with a canary Rollout', { type: 'api', scaling: 'hpa', strategy: 'canary', traffic: 'nginx' }, 'HorizontalPodAutoscaler'],
+    ['keda', { type: 'worker', scaling: 'keda', 'keda-trigger': 'kafka' }, 'ScaledObject'],
+    ['keda with a Rollout', { type: 'worker', scaling: 'keda', 'keda-trigger': 'rabbitmq', strategy: 'canary' }, 'ScaledObject'],
+  ] as const)('%s: on by default, off gives a fixed replicaCount and no autoscaler', async (_label, given, kind) => {
+    const chart = await chartOf(given as Partial_);
+    const on = await template(helm, chart, { env: 'staging' });
+    expect(ofKind(on, kind)).toHaveLength(1);
+    expect(workload(on).spec).not.toHaveProperty('replicas');
+
+    const off = await template(helm, chart, { env: 'staging', values: 'autoscaling:\n  enabled: false\n' });
+    expect(ofKind(off, 'HorizontalPodAutoscaler')).toEqual([]);
+    expect(ofKind(off, 'ScaledObject')).toEqual([]);
+    expect(ofKind(off, 'TriggerAuthentication')).toEqual([]);
+    expect(workload(off).spec.replicas).toBe(1); // values-staging.yaml's replicaCount
+    // prod keeps its autoscaler: the switch is per environment.
+    expect(ofKind(await template(helm, chart, { env: 'prod' }), kind)).toHaveLength(1);
+  });
+
+  it('a fixed-scaling app has no switch: the schema rejects autoscaling.enabled', async () => {
+    const chart = await chartOf({ type: 'web', scaling: 'none' });
+    expect(workload(await template(helm, chart)).spec.replicas).toBe(3);
+    const file = join(chart, 'bad.yaml');
+    writeFileSync(file, 'autoscaling:\n  enabled: false\n');
+    const result = await runHelm(helm.bin, ['lint', '--strict', chart, '-f', file]);
+    expect(result.code).not.toBe(0);
+  });
+});
+
+describe.each(helms.map((h) => [h.name, h] as const))('HPA extra metrics (%s)', (_name, helm) => {
+  it('appends Pods and External metrics after cpu and memory', async () => {
+    const chart = await chartOf({ type: 'web', scaling: 'hpa' });
+    const extra = [
+      'autoscaling:',
+      '  extraMetrics:',
+      '    - type: Pods',
+      '      pods:',
+      '        metric: {name: http_requests_per_second}',
+      '        target: {type: AverageValue, averageValue: "10"}',
+      '    - type: External',
+      '      external:',
+      '        metric: {name: queue_depth, selector: {matchLabels: {queue: orders}}}',
+      '        target: {type: Value, value: "100"}',
+      '',
+    ].join('\n');
+    await lint(helm, chart, extra);
+    const [hpa] = ofKind(await template(helm, chart, { values: extra }), 'HorizontalPodAutoscaler');
+    expect(hpa.spec.metrics.map((m: Obj) => m.type)).toEqual(['Resource', 'Resource', 'Pods', 'External']);
+    expect(hpa.spec.metrics[2].pods.metric.name).toBe('http_requests_per_second');
+    expect(hpa.spec.metrics[3].external.target).toEqual({ type: 'Value', value: '100' });
+    // By default only cpu and memory.
+    const [plain] = ofKind(await template(helm, chart), 'HorizontalPodAutoscaler');
+    expect(plain.spec.metrics.map((m: Obj) => m.resource.name)).toEqual(['cpu', 'memory']);
+  });
+
+  it('the schema types extraMetrics as a list', async () => {
+    const chart = await chartOf({ type: 'web', scaling: 'hpa' });
+    const file = join(chart, 'bad.yaml');
+    writeFileSync(file, 'autoscaling:\n  extraMetrics: {type: Pods}\n');
+    expect((await runHelm(helm.bin, ['lint', '--strict', chart, '-f', file])).code).not.toBe(0);
+  });
+});
+
+describe.each(helms.map((h) => [h.name, h] as const))('KEDA scale to zero (%s)', (_name, helm) => {
+  const cases = TRIGGERS.map((t) => [t.name, t.activation?.field ?? null] as const);
+  it.each(cases)('%s: the activation value is rendered at minReplicas 0 only, and KEDA warns of nothing', async (trigger, field) => {
+    const chart = await chartOf({ type: 'worker', scaling: 'keda', 'keda-trigger': trigger });
+    const [atOne] = ofKind(await template(helm, chart), 'ScaledObject');
+    expect(atOne.spec.minReplicaCount).toBe(3);
+    expect(kedaWarnings(atOne)).toEqual([]);
+    expect(Object.keys(atOne.spec.triggers[0].metadata).filter((k) => k.startsWith('activation'))).toEqual([]);
+
+    const zero = 'keda:\n  minReplicas: 0\n';
+    await lint(helm, chart, zero);
+    const [atZero] = ofKind(await template(helm, chart, { values: zero }), 'ScaledObject');
+    expect(atZero.spec.minReplicaCount).toBe(0);
+    expect(atZero.spec).toHaveProperty('pollingInterval');
+    expect(atZero.spec).toHaveProperty('cooldownPeriod');
+    expect(kedaWarnings(atZero)).toEqual([]);
+    const metadata = atZero.spec.triggers[0].metadata;
+    if (field === null) {
+      // The cron scaler has no activation value: the window itself wakes the workload.
+      expect(Object.keys(metadata).filter((k) => k.startsWith('activation'))).toEqual([]);
+    } else {
+      expect(metadata[field]).toBe('0');
+    }
+  });
+
+  it('the activation value comes from the values file', async () => {
+    const chart = await chartOf({ type: 'worker', scaling: 'keda', 'keda-trigger': 'kafka' });
+    const values = 'keda:\n  minReplicas: 0\n  kafka:\n    activationLagThreshold: 25\n';
+    await lint(helm, chart, values);
+    const [so] = ofKind(await template(helm, chart, { values }), 'ScaledObject');
+    expect(so.spec.triggers[0].metadata).toMatchObject({ lagThreshold: '50', activationLagThreshold: '25' });
+  });
+});
