@@ -159,3 +159,57 @@ describe.each(helms.map((h) => [h.name, h] as const))('KEDA scale to zero (%s)',
     expect(so.spec.triggers[0].metadata).toMatchObject({ lagThreshold: '50', activationLagThreshold: '25' });
   });
 });
+
+const VPA_API = 'autoscaling.k8s.io/v1/VerticalPodAutoscaler';
+const VPA_ON = 'vpa:\n  enabled: true\n';
+
+describe.each(helms.map((h) => [h.name, h] as const))('VerticalPodAutoscaler (%s)', (_name, helm) => {
+  const vpaOf = (objects: Obj[]) => ofKind(objects, 'VerticalPodAutoscaler');
+
+  it('is off by default, and rendered only where its CRD exists', async () => {
+    const chart = await chartOf({ type: 'web', scaling: 'hpa' });
+    expect(vpaOf(await template(helm, chart, { apis: [VPA_API] }))).toEqual([]);
+    await lint(helm, chart, VPA_ON);
+    expect(vpaOf(await template(helm, chart, { values: VPA_ON }))).toEqual([]);
+    expect(vpaOf(await template(helm, chart, { values: VPA_ON, apis: [VPA_API] }))).toHaveLength(1);
+  });
+
+  it.each([
+    // [answers, values besides vpa.enabled, expected kind, apiVersion, updateMode]
+    [{ type: 'web', scaling: 'hpa' }, '', 'Deployment', 'apps/v1', 'Off'],
+    [{ type: 'web', scaling: 'hpa' }, 'autoscaling:\n  enabled: false\n', 'Deployment', 'apps/v1', 'Recreate'],
+    [{ type: 'api', scaling: 'hpa', strategy: 'canary', traffic: 'istio' }, '', 'Rollout', 'argoproj.io/v1alpha1', 'Off'],
+    [{ type: 'worker', scaling: 'keda', 'keda-trigger': 'redis' }, '', 'Deployment', 'apps/v1', 'Off'],
+    [{ type: 'worker', scaling: 'keda', 'keda-trigger': 'redis', strategy: 'canary' }, 'autoscaling:\n  enabled: false\n', 'Rollout', 'argoproj.io/v1alpha1', 'Recreate'],
+    [{ type: 'grpc', scaling: 'none', strategy: 'blue-green' }, '', 'Rollout', 'argoproj.io/v1alpha1', 'Recreate'],
+    [{ type: 'web', scaling: 'none' }, 'vpa:\n  updateMode: InPlaceOrRecreate\n', 'Deployment', 'apps/v1', 'InPlaceOrRecreate'],
+    // An autoscaler keeps the VPA in recommendation mode whatever vpa.updateMode says.
+    [{ type: 'web', scaling: 'hpa' }, 'vpa:\n  updateMode: InPlaceOrRecreate\n', 'Deployment', 'apps/v1', 'Off'],
+    [{ type: 'cron' }, '', 'CronJob', 'batch/v1', 'Initial'],
+  ] as const)('%o %j: targets its %s (%s), updateMode %s', async (given, extra, kind, apiVersion, mode) => {
+    const chart = await chartOf(given as Partial_);
+    const values = `${VPA_ON}${extra}`.replace('vpa:\n  enabled: true\nvpa:\n', 'vpa:\n  enabled: true\n');
+    await lint(helm, chart, values);
+    const objects = await template(helm, chart, { values, apis: [VPA_API, 'argoproj.io/v1alpha1/Rollout'] });
+    const [vpa] = vpaOf(objects);
+    expect(vpa.apiVersion).toBe('autoscaling.k8s.io/v1');
+    const target = objects.find((o) => o.kind === kind)!;
+    expect(vpa.spec.targetRef).toEqual({ apiVersion: target.apiVersion, kind, name: target.metadata.name });
+    expect(target.apiVersion).toBe(apiVersion);
+    expect(vpa.spec.updatePolicy).toEqual({ updateMode: mode });
+    // Only the app container is sized; anything injected beside it is left alone.
+    const appContainer = kind === 'CronJob' ? target.spec.jobTemplate.spec.template.spec.containers[0] : target.spec.template.spec.containers[0];
+    expect(vpa.spec.resourcePolicy.containerPolicies).toEqual([
+      { containerName: appContainer.name, controlledResources: ['cpu', 'memory'] },
+      { containerName: '*', mode: 'Off' },
+    ]);
+  });
+
+  it('passes minAllowed and maxAllowed through', async () => {
+    const chart = await chartOf({ type: 'web', scaling: 'none' });
+    const values = 'vpa:\n  enabled: true\n  minAllowed: {cpu: 50m, memory: 64Mi}\n  maxAllowed: {cpu: "2", memory: 2Gi}\n';
+    await lint(helm, chart, values);
+    const [vpa] = vpaOf(await template(helm, chart, { values, apis: [VPA_API] }));
+    expect(vpa.spec.resourcePolicy.containerPolicies[0]).toMatchObject({ minAllowed: { cpu: '50m', memory: '64Mi' }, maxAllowed: { cpu: '2', memory: '2Gi' } });
+  });
+});

@@ -295,6 +295,18 @@ export const VALUES: readonly Value[] = [
   { key: 'keda.redis.listLength', type: 'integer', default: 20, when: keda((v) => v.redis), doc: 'Items per pod that trigger scaling' },
   activation('redis', 'integer', (v) => v.redis),
 
+  {
+    key: 'vpa.enabled', type: 'boolean', default: false, gap: true,
+    doc: (v) => `A VerticalPodAutoscaler (only where its CRD exists)${v.autoscaled ? `: recommendations only (updateMode Off) while the ${v.hpa ? 'HPA' : 'ScaledObject'} scales, vpa.updateMode with autoscaling.enabled false` : ' applying vpa.updateMode'}`,
+  },
+  {
+    key: 'vpa.updateMode', type: 'string', default: (v) => (v.isCron ? 'Initial' : 'Recreate'),
+    doc: (v) => `How the VPA applies its requests${v.autoscaled ? ' with a fixed replica count' : ''}: Recreate (evicts pods), InPlaceOrRecreate (resizes in place; VPA 1.4+ on Kubernetes 1.33+), Initial (new pods only${v.isCron ? ', right for Jobs' : ''}) or Off; Auto is deprecated`,
+  },
+  { key: 'vpa.controlledResources', type: 'array', default: ['cpu', 'memory'], doc: 'Resources the VPA recommends for the app container' },
+  { key: 'vpa.minAllowed', type: 'object', default: {}, doc: 'Lowest requests the VPA may set, e.g. {cpu: 50m, memory: 64Mi}' },
+  { key: 'vpa.maxAllowed', type: 'object', default: {}, doc: 'Highest requests the VPA may set, e.g. {cpu: "2", memory: 2Gi}' },
+
   { key: 'job.schedule', type: 'string', default: '*/15 * * * *', gap: true, when: (v) => v.isCron, doc: 'Cron schedule' },
   { key: 'job.timeZone', type: 'string', default: 'Etc/UTC', when: (v) => v.isCron, doc: 'IANA time zone of the schedule' },
   { key: 'job.concurrencyPolicy', type: 'string', default: 'Forbid', when: (v) => v.isCron, doc: 'Allow, Forbid or Replace overlapping runs' },
