@@ -1,5 +1,6 @@
 // The interactive flow: one question per option, asked only when it applies. Loaded lazily, so
 // non-interactive runs never pay for @inquirer/prompts.
+import confirm from '@inquirer/confirm';
 import input from '@inquirer/input';
 import select from '@inquirer/select';
 import { coerce, type Ask } from './answers.js';
@@ -56,6 +57,7 @@ export function makeAsk(): Ask {
       });
       return coerce(option, answer, option.key);
     }
+    if (option.kind === 'bool') return confirm({ message: option.prompt!, default: fallback === true });
     const text = await input({ message: option.prompt!, default: toText(fallback) || undefined, validate: validator(option) });
     return coerce(option, text, option.key);
   };

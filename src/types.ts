@@ -28,6 +28,8 @@ export interface Answers {
   'keda-trigger': KedaTrigger | null;
   strategy: Strategy;
   traffic: Traffic;
+  /** web and api: long proxy timeouts for WebSocket connections; null for other types */
+  websocket: boolean | null;
   security: Security;
   'secret-keys': string[];
   secrets: SecretSource | null;

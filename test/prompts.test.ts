@@ -117,6 +117,7 @@ const SCALING = 'Scaling';
 const TRIGGER = 'KEDA trigger';
 const STRATEGY = 'Deploy strategy';
 const TRAFFIC = 'Canary traffic routing';
+const WEBSOCKET = 'Does the app serve WebSocket connections?';
 const SECURITY = 'Security level';
 const KEYS = 'Secret keys the app reads (comma-separated, empty for none)';
 const SOURCE = 'Where secret values come from';
@@ -130,13 +131,14 @@ describe('the questions', () => {
     const cwd = freshDir();
     const r = await converse(['--no-lint'], cwd, { [NAME]: 'shop' });
     expect(r.code, r.output).toBe(0);
-    expect(messages(r.asked)).toEqual([NAME, TYPE, ENVS, SCALING, STRATEGY, SECURITY, KEYS, IMAGE, PORT, HOST, REPO]);
+    expect(messages(r.asked)).toEqual([NAME, TYPE, ENVS, SCALING, STRATEGY, WEBSOCKET, SECURITY, KEYS, IMAGE, PORT, HOST, REPO]);
     expect(r.asked.map((q) => [q.message, q.default])).toEqual([
       [NAME, undefined],
       [TYPE, 'web'],
       [ENVS, 'staging,prod'],
       [SCALING, 'hpa'],
       [STRATEGY, 'rolling'],
+      [WEBSOCKET, 'y/N'],
       [SECURITY, 'restricted'],
       [KEYS, undefined],
       [IMAGE, 'registry.example.com/shop:0.1.0'],
@@ -146,7 +148,7 @@ describe('the questions', () => {
     ]);
     expect(byMessage(r.asked, TYPE)?.choices).toEqual(['web', 'api', 'grpc', 'worker', 'cron']);
     expect(recorded(join(cwd, 'shop'))).toMatchObject({
-      name: 'shop', type: 'web', envs: ['staging', 'prod'], scaling: 'hpa', 'keda-trigger': null, strategy: 'rolling', traffic: 'none',
+      name: 'shop', type: 'web', envs: ['staging', 'prod'], scaling: 'hpa', 'keda-trigger': null, strategy: 'rolling', traffic: 'none', websocket: false,
       security: 'restricted', 'secret-keys': [], secrets: null, image: 'registry.example.com/shop:0.1.0', port: 8080, host: 'shop.example.com',
     });
   });
@@ -157,7 +159,7 @@ describe('the questions', () => {
       [SCALING]: { pick: 'keda' }, [TRIGGER]: { pick: 'rabbitmq' }, [STRATEGY]: { pick: 'canary' }, [TRAFFIC]: { pick: 'istio' },
     });
     expect(r.code, r.output).toBe(0);
-    expect(messages(r.asked)).toEqual([TYPE, ENVS, SCALING, TRIGGER, STRATEGY, TRAFFIC, SECURITY, KEYS, IMAGE, PORT, HOST, REPO]);
+    expect(messages(r.asked)).toEqual([TYPE, ENVS, SCALING, TRIGGER, STRATEGY, TRAFFIC, WEBSOCKET, SECURITY, KEYS, IMAGE, PORT, HOST, REPO]);
     expect(byMessage(r.asked, TRIGGER)?.default).toBe('prometheus');
     expect(byMessage(r.asked, TRAFFIC)?.default).toBe('nginx');
     expect(recorded(join(cwd, 'q'))).toMatchObject({ scaling: 'keda', 'keda-trigger': 'rabbitmq', strategy: 'canary', traffic: 'istio' });
@@ -174,7 +176,8 @@ describe('the questions', () => {
     expect(byMessage(r.asked, PORT)?.default).toBe('9090');
     expect(messages(r.asked)).not.toContain(HOST);
     expect(messages(r.asked)).not.toContain(TRAFFIC);
-    expect(recorded(join(cwd, 'w'))).toMatchObject({ type: 'worker', scaling: 'keda', 'keda-trigger': 'kafka', strategy: 'canary', traffic: 'none', host: null });
+    expect(messages(r.asked)).not.toContain(WEBSOCKET);
+    expect(recorded(join(cwd, 'w'))).toMatchObject({ type: 'worker', scaling: 'keda', 'keda-trigger': 'kafka', strategy: 'canary', traffic: 'none', websocket: null, host: null });
   });
 
   it('skip what a cron job has one answer for', async () => {
@@ -183,6 +186,15 @@ describe('the questions', () => {
     expect(r.code, r.output).toBe(0);
     expect(messages(r.asked)).toEqual([TYPE, ENVS, SECURITY, KEYS, IMAGE, REPO]);
     expect(recorded(join(cwd, 'c'))).toMatchObject({ scaling: 'none', strategy: 'rolling', port: null, host: null });
+  });
+
+  it('ask a web or api app whether it serves WebSocket connections; yes reaches the Ingress', async () => {
+    const cwd = freshDir();
+    const r = await converse(['ws', '--type', 'api', '--no-lint'], cwd, { [WEBSOCKET]: 'y' });
+    expect(r.code, r.output).toBe(0);
+    expect(messages(r.asked).indexOf(WEBSOCKET)).toBe(messages(r.asked).indexOf(STRATEGY) + 1);
+    expect(recorded(join(cwd, 'ws'))).toMatchObject({ type: 'api', websocket: true });
+    expect(parse(readFileSync(join(cwd, 'ws', 'chart', 'values.yaml'), 'utf8')).websocket).toEqual({ enabled: true, timeoutSeconds: 3600 });
   });
 
   it('ask where secrets come from only once keys are given', async () => {
@@ -198,7 +210,7 @@ describe('the questions', () => {
     const cwd = freshDir();
     const r = await converse(['--name', 'f', '--preset', 'api', '--envs', 'prod', '--no-lint'], cwd);
     expect(r.code, r.output).toBe(0);
-    expect(messages(r.asked)).toEqual([KEYS, IMAGE, PORT, HOST, REPO]);
+    expect(messages(r.asked)).toEqual([WEBSOCKET, KEYS, IMAGE, PORT, HOST, REPO]);
     expect(recorded(join(cwd, 'f'))).toMatchObject({ name: 'f', type: 'api', envs: ['prod'] });
   });
 });

@@ -2,14 +2,16 @@
 // (a fixed replica count, no HPA or ScaledObject), extra HPA metrics, KEDA scale to zero with each
 // trigger's activation value (and KEDA's admission warnings still quiet), the VerticalPodAutoscaler
 // per scaling mode and only where its CRD exists, and the WebSocket timeouts of every router.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { render } from '../src/render.js';
 import { TRIGGERS } from '../src/keda-triggers.js';
 import type { Partial_ } from '../src/options.js';
 import { kedaWarnings } from './behaviour/keda-rules.js';
+import { checkObjects, formatFindings } from './support/checks/index.js';
+import { validateSchemas } from './support/checks/schema.js';
 import { helmBinaries, runHelm, type HelmBinary } from './support/helm.js';
 import { answersFor, builtin, tempRoot, writePlan } from './support/project.js';
 
@@ -19,11 +21,30 @@ const root = tempRoot('ck8s-scaling-depth-');
 afterAll(() => root.cleanup());
 let n = 0;
 
+const securityOf = new Map<string, 'baseline' | 'restricted'>();
+
 /** Generates a project (app `shop`) and returns its chart directory. */
 async function chartOf(given: Partial_): Promise<string> {
   const dir = join(root.dir, `p${n++}`);
-  await writePlan(dir, render(await answersFor({ name: 'shop', ...given }), builtin(), '1.2.3'));
+  const answers = await answersFor({ name: 'shop', ...given });
+  await writePlan(dir, render(answers, builtin(), '1.2.3'));
+  securityOf.set(join(dir, 'chart'), answers.security);
   return join(dir, 'chart');
+}
+
+/**
+ * The checks every generated combination passes (schemas, Pod Security Standards, cross-references:
+ * an autoscaler targets an existing workload that then omits replicas), on one render. The VPA has
+ * no published model; its fields are asserted by the tests below.
+ */
+async function findings(chart: string, objects: Obj[]): Promise<string> {
+  const values = parse(readFileSync(join(chart, 'values.yaml'), 'utf8'));
+  const external = [values.keda?.auth?.secretName].filter((name): name is string => typeof name === 'string');
+  const found = [
+    ...checkObjects(objects, { security: securityOf.get(chart)!, externalSecrets: external }),
+    ...(await validateSchemas(objects.filter((o) => o.kind !== 'VerticalPodAutoscaler'))),
+  ];
+  return formatFindings(found);
 }
 
 interface TemplateOptions {
@@ -45,7 +66,9 @@ async function template(helm: HelmBinary, chart: string, options: TemplateOption
   const result = await runHelm(helm.bin, args);
   expect(result.stderr, `${helm.name} template`).toBe('');
   expect(result.code).toBe(0);
-  return parseAllDocuments(result.stdout).map((d) => d.toJS()).filter((o) => o);
+  const objects: Obj[] = parseAllDocuments(result.stdout).map((d) => d.toJS()).filter((o) => o);
+  expect(await findings(chart, objects)).toBe('');
+  return objects;
 }
 
 /** And `helm lint --strict` with the same values: the schema accepts them. */
@@ -211,5 +234,75 @@ describe.each(helms.map((h) => [h.name, h] as const))('VerticalPodAutoscaler (%s
     await lint(helm, chart, values);
     const [vpa] = vpaOf(await template(helm, chart, { values, apis: [VPA_API] }));
     expect(vpa.spec.resourcePolicy.containerPolicies[0]).toMatchObject({ minAllowed: { cpu: '50m', memory: '64Mi' }, maxAllowed: { cpu: '2', memory: '2Gi' } });
+  });
+});
+
+describe.each(helms.map((h) => [h.name, h] as const))('--websocket (%s)', (_name, helm) => {
+  const NGINX_READ = 'nginx.ingress.kubernetes.io/proxy-read-timeout';
+  const NGINX_SEND = 'nginx.ingress.kubernetes.io/proxy-send-timeout';
+  const ALB_ATTRIBUTES = 'alb.ingress.kubernetes.io/load-balancer-attributes';
+  const annotations = (objects: Obj[]) => ofKind(objects, 'Ingress')[0].metadata.annotations ?? {};
+  const noSnippet = (objects: Obj[]) => {
+    for (const o of objects) expect(Object.keys(o.metadata.annotations ?? {}).filter((k) => k.includes('snippet'))).toEqual([]);
+  };
+
+  it.each([
+    ['web, rolling (nginx Ingress)', { type: 'web' }],
+    ['api, canary through nginx', { type: 'api', strategy: 'canary', traffic: 'nginx' }],
+  ] as const)('%s: long nginx read and send timeouts, and none without it', async (_label, given) => {
+    const on = await template(helm, await chartOf({ ...given, websocket: true } as Partial_));
+    expect(annotations(on)).toMatchObject({ [NGINX_READ]: '3600', [NGINX_SEND]: '3600' });
+    noSnippet(on);
+    const off = await template(helm, await chartOf(given as Partial_));
+    expect(annotations(off)).not.toHaveProperty(NGINX_READ);
+    expect(annotations(off)).not.toHaveProperty(NGINX_SEND);
+  });
+
+  it('websocket.timeoutSeconds and websocket.enabled are values: an environment can change them', async () => {
+    const chart = await chartOf({ type: 'web', websocket: true });
+    const values = 'websocket:\n  timeoutSeconds: 600\n';
+    await lint(helm, chart, values);
+    expect(annotations(await template(helm, chart, { values }))).toMatchObject({ [NGINX_READ]: '600', [NGINX_SEND]: '600' });
+    expect(annotations(await template(helm, chart, { values: 'websocket:\n  enabled: false\n' }))).not.toHaveProperty(NGINX_READ);
+    // And without --websocket, turning it on in values gives the same Ingress.
+    const plain = await chartOf({ type: 'web' });
+    expect(annotations(await template(helm, plain, { values: 'websocket:\n  enabled: true\n' }))).toMatchObject({ [NGINX_READ]: '3600' });
+  });
+
+  it('ALB: the idle timeout attribute, and no nginx annotation', async () => {
+    const on = await template(helm, await chartOf({ type: 'web', strategy: 'canary', traffic: 'alb', websocket: true }));
+    expect(annotations(on)[ALB_ATTRIBUTES]).toBe('idle_timeout.timeout_seconds=3600');
+    expect(annotations(on)).not.toHaveProperty(NGINX_READ);
+    noSnippet(on);
+    const off = await template(helm, await chartOf({ type: 'web', strategy: 'canary', traffic: 'alb' }));
+    expect(annotations(off)).not.toHaveProperty(ALB_ATTRIBUTES);
+  });
+
+  it('Gateway API: the HTTPRoute rule disables its request timeouts (0s)', async () => {
+    const [on] = ofKind(await template(helm, await chartOf({ type: 'api', strategy: 'canary', traffic: 'gateway-api', websocket: true })), 'HTTPRoute');
+    expect(on.spec.rules).toHaveLength(1);
+    expect(on.spec.rules[0].timeouts).toEqual({ request: '0s', backendRequest: '0s' });
+    const [off] = ofKind(await template(helm, await chartOf({ type: 'api', strategy: 'canary', traffic: 'gateway-api' })), 'HTTPRoute');
+    expect(off.spec.rules[0]).not.toHaveProperty('timeouts');
+  });
+
+  it('Istio: the VirtualService route keeps no timeout (Istio rejects 0s; any value would cap every connection)', async () => {
+    const chart = await chartOf({ type: 'web', strategy: 'canary', traffic: 'istio', websocket: true });
+    const [vs] = ofKind(await template(helm, chart), 'VirtualService');
+    expect(vs.spec.http.map((route: Obj) => route.timeout)).toEqual([undefined]);
+    expect(vs.spec.http[0].route).toHaveLength(2);
+    // The schema has no timeoutSeconds here: nothing reads it.
+    const file = join(chart, 'bad.yaml');
+    writeFileSync(file, 'websocket:\n  timeoutSeconds: 60\n');
+    expect((await runHelm(helm.bin, ['lint', '--strict', chart, '-f', file])).code).not.toBe(0);
+  });
+
+  it.each(['grpc', 'worker', 'cron'] as const)('%s: --websocket does not apply; the chart has no websocket values', async (type) => {
+    const answers = await answersFor({ name: 'shop', type, websocket: true });
+    expect(answers.websocket).toBeNull();
+    const chart = await chartOf({ type, websocket: true });
+    const file = join(chart, 'bad.yaml');
+    writeFileSync(file, 'websocket:\n  enabled: true\n');
+    expect((await runHelm(helm.bin, ['lint', '--strict', chart, '-f', file])).code).not.toBe(0);
   });
 });

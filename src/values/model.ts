@@ -55,6 +55,14 @@ const prometheus = 'http://prometheus-operated.monitoring.svc:9090';
 /** The NetworkPolicy admits the ingress controller's pods (every router but ALB, which sends from its subnets). */
 const controllerPods = (v: View) => v.restricted && v.hasService && v.trafficRouter.controller !== null;
 const keda = (trigger: (v: View) => boolean) => (v: View) => v.keda && trigger(v);
+/** What websocket.enabled changes on the app's router. */
+function websocketDoc(v: View): string {
+  if (v.istio) return 'the VirtualService keeps no route timeout (Istio\'s default; a timeout would end every connection at that age)';
+  if (v.gatewayApi) return 'the HTTPRoute disables its request timeouts (0s; standard since Gateway API v1.2)';
+  if (v.alb) return 'the ALB idle timeout becomes websocket.timeoutSeconds';
+  return 'nginx read and send timeouts become websocket.timeoutSeconds (no configuration-snippet needed)';
+}
+
 /** A trigger's activation value (its row in src/keda-triggers.ts): what wakes the app from zero. */
 function activation(name: KedaTrigger, type: 'integer' | 'number', when: (v: View) => boolean): Value {
   const spec = triggerSpec(name);
@@ -131,6 +139,16 @@ export const VALUES: readonly Value[] = [
     when: (v) => v.gatewayApi, doc: 'Gateways the route attaches to',
   },
   { key: 'gateway.hostnames', type: 'array', default: (v) => [v.host ?? ''], quoted: 'values', when: (v) => v.gatewayApi, doc: 'Host names routed to the app' },
+  {
+    key: 'websocket.enabled', type: 'boolean', default: (v) => v.websocket, gap: true, when: (v) => v.isHttp,
+    doc: (v) => `WebSocket connections: ${websocketDoc(v)}`,
+  },
+  {
+    key: 'websocket.timeoutSeconds', type: 'integer', default: 3600, when: (v) => v.isHttp && v.usesIngress,
+    doc: (v) => (v.alb
+      ? 'Seconds an idle connection stays open (the ALB idle timeout, 1-4000)'
+      : 'Seconds an idle connection stays open (nginx proxy-read-timeout and proxy-send-timeout)'),
+  },
 
   {
     key: 'probes.startup', type: 'object', gap: true, when: (v) => v.hasProbes,
