@@ -20,7 +20,22 @@ const extra: Combination[] = envLists.flatMap((envs) =>
     envs,
   })),
 );
-const combinations = [...accepted, ...extra];
+// --websocket meets every value of every other answer at least once (pairwise), not the product:
+// greedily, the web/api combinations that bring the most values not yet met with it.
+function pairwise(answer: Partial<Combination>, suffix: string, applies: (c: Combination) => boolean): Combination[] {
+  const dimensions = (c: Combination) => [`type=${c.type}`, `scaling=${c['keda-trigger'] ?? c.scaling}`, `strategy=${c.traffic ?? c.strategy}`, `security=${c.security}`];
+  const candidates = accepted.filter(applies);
+  const unmet = new Set(candidates.flatMap(dimensions));
+  const chosen: Combination[] = [];
+  while (unmet.size > 0) {
+    const best = candidates.reduce((a, b) => (dimensions(b).filter((d) => unmet.has(d)).length > dimensions(a).filter((d) => unmet.has(d)).length ? b : a));
+    for (const d of dimensions(best)) unmet.delete(d);
+    chosen.push({ ...best, ...answer, id: `${best.id}/${suffix}` });
+  }
+  return chosen;
+}
+const websocket = pairwise({ websocket: true }, 'websocket', (c) => c.type === 'web' || c.type === 'api');
+const combinations = [...accepted, ...extra, ...websocket];
 
 const root = tempRoot('ck8s-matrix-');
 const projects = new Map<string, { dir: string; answers: Answers }>();
