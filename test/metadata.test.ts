@@ -39,6 +39,7 @@ answers:
   keda-trigger: null
   strategy: rolling
   traffic: none
+  websocket: false
   security: restricted
   secret-keys: []
   secrets: null
