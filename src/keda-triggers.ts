@@ -47,6 +47,13 @@ export interface TriggerSpec {
   /** the egress CIDR the NetworkPolicy allows to the broker */
   brokerCidr?: string;
   metadata: readonly TriggerField[];
+  /**
+   * The scaler's activation setting: KEDA wakes the workload from zero only once the metric is
+   * above it (its scaling threshold applies from one pod up). Read from `keda.<valuesKey>.<key>`
+   * and rendered only when `keda.minReplicas` is 0. Null for a scaler without one (cron: the
+   * window itself activates).
+   */
+  activation: { field: string; key: string; doc: string; default: string } | null;
   auth: TriggerAuth | null;
 }
 
@@ -78,6 +85,7 @@ export const TRIGGERS = [
       { field: 'topic', key: 'topic', doc: 'Topic consumed', default: quoted },
       { field: 'lagThreshold', key: 'lagThreshold', doc: 'Lag per pod that triggers scaling', default: () => '50' },
     ],
+    activation: { field: 'activationLagThreshold', key: 'activationLagThreshold', doc: 'Lag above which KEDA wakes the consumer from zero (with keda.minReplicas 0)', default: '0' },
     auth: { secretParameters: ['sasl', 'username', 'password'] },
   },
   {
@@ -90,6 +98,7 @@ export const TRIGGERS = [
       { field: 'queueName', key: 'queueName', doc: 'Queue consumed', default: quoted },
       { field: 'value', key: 'queueLength', doc: 'Messages per pod that trigger scaling', default: () => '20' },
     ],
+    activation: { field: 'activationValue', key: 'activationQueueLength', doc: 'Messages above which KEDA wakes the worker from zero (with keda.minReplicas 0)', default: '0' },
     auth: { secretParameters: ['host'] },
   },
   {
@@ -104,6 +113,7 @@ export const TRIGGERS = [
       { field: 'awsRegion', key: 'awsRegion', doc: 'AWS region of the queue', default: () => 'us-east-1' },
       { field: 'queueLength', key: 'queueLength', doc: 'Messages per pod that trigger scaling', default: () => '5' },
     ],
+    activation: { field: 'activationQueueLength', key: 'activationQueueLength', doc: 'Messages above which KEDA wakes the worker from zero (with keda.minReplicas 0)', default: '0' },
     auth: {
       podIdentity: 'aws',
       note: [
@@ -125,6 +135,7 @@ export const TRIGGERS = [
       },
       { field: 'threshold', key: 'threshold', doc: 'Query value per pod that triggers scaling', default: () => '100' },
     ],
+    activation: { field: 'activationThreshold', key: 'activationThreshold', doc: 'Query value above which KEDA wakes the app from zero (with keda.minReplicas 0)', default: '0' },
     auth: null,
   },
   {
@@ -137,6 +148,7 @@ export const TRIGGERS = [
       { field: 'end', key: 'end', doc: 'Cron expression: when it ends', default: () => '0 20 * * 1-5' },
       { field: 'desiredReplicas', key: 'desiredReplicas', doc: 'Pods during the window (more than keda.minReplicas, or the window changes nothing)', default: () => '3' },
     ],
+    activation: null,
     auth: null,
   },
   {
@@ -148,6 +160,7 @@ export const TRIGGERS = [
       { field: 'listName', key: 'listName', doc: 'List consumed', default: quoted },
       { field: 'listLength', key: 'listLength', doc: 'Items per pod that trigger scaling', default: () => '20' },
     ],
+    activation: { field: 'activationListLength', key: 'activationListLength', doc: 'Items above which KEDA wakes the worker from zero (with keda.minReplicas 0)', default: '0' },
     auth: { secretParameters: ['password'] },
   },
 ] as const satisfies readonly TriggerSpec[];

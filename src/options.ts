@@ -109,6 +109,12 @@ export const OPTIONS: readonly OptionSpec[] = [
     defaultValue: (a) => (a.strategy === 'canary' && a.type !== 'worker' ? 'nginx' : 'none'),
   },
   {
+    key: 'websocket', kind: 'bool',
+    help: 'web/api: long proxy timeouts for WebSocket connections on the Ingress or route (default off)',
+    prompt: 'Does the app serve WebSocket connections?', applies: (a) => a.type === 'web' || a.type === 'api',
+    defaultValue: (a) => (a.type === 'web' || a.type === 'api' ? false : null),
+  },
+  {
     key: 'security', kind: 'enum', arg: '<l>', choices: SECURITY_LEVELS,
     help: 'baseline | restricted Pod Security Standard (default restricted)',
     prompt: 'Security level', applies: always, defaultValue: () => 'restricted',

@@ -86,6 +86,9 @@ export function makeAsk(say: (line: string) => void = (line) => process.stdout.w
       }, context), String);
       return coerce(option, answer, option.key);
     }
+    if (option.kind === 'bool') {
+      return closing(message, confirm({ message, default: fallback === true }, context), (yes) => (yes ? 'Yes' : 'No')) as never;
+    }
     // The default is kept here, not in the prompt: @inquirer/input forgets it for good on a
     // Backspace in an empty line. An empty Enter always takes it; it shows while the line is empty.
     const shown = toText(fallback);

@@ -32,6 +32,8 @@ export interface Answers {
   timezone: string | null;
   strategy: Strategy;
   traffic: Traffic;
+  /** web and api: long proxy timeouts for WebSocket connections; null for other types */
+  websocket: boolean | null;
   security: Security;
   'secret-keys': string[];
   secrets: SecretSource | null;

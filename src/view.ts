@@ -47,6 +47,8 @@ function kedaTriggerView(spec: TriggerSpec, app: TriggerContext) {
       field: m.field,
       value: 'fixed' in m ? m.fixed : m.tpl ? `{{ tpl .Values.${values}.${m.key} . | quote }}` : `{{ .Values.${values}.${m.key} | quote }}`,
     })),
+    /** the scaler's activation field and the Helm text of its value (rendered at keda.minReplicas 0); null without one */
+    activation: spec.activation && { field: spec.activation.field, key: `${values}.${spec.activation.key}`, value: `{{ .Values.${values}.${spec.activation.key} | quote }}` },
     /** the values under `keda.<valuesKey>`: key, `## @param` text, default as YAML */
     settings: spec.metadata.flatMap((m) => ('fixed' in m ? [] : [{ key: m.key, doc: m.doc, default: m.default(app) }])),
     needsAuth: spec.auth !== null,
@@ -160,6 +162,8 @@ export function buildView(a: Answers, version: string) {
     gatewayApi: traffic === 'gateway-api',
     ingressClass: router.ingressClass,
     trafficRouter: trafficRouterView(router, { name: a.name, isGrpc }),
+    /** web/api with --websocket: the default of websocket.enabled */
+    websocket: a.websocket === true,
     hpa: a.scaling === 'hpa',
     keda: a.scaling === 'keda',
     autoscaled,

@@ -41,6 +41,7 @@ answers:
   timezone: null
   strategy: rolling
   traffic: none
+  websocket: false
   security: restricted
   secret-keys: []
   secrets: null

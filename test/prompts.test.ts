@@ -126,6 +126,7 @@ const SCALING = 'Scaling';
 const TRIGGER = 'KEDA trigger';
 const STRATEGY = 'Deploy strategy';
 const TRAFFIC = 'Canary traffic routing';
+const WEBSOCKET = 'Does the app serve WebSocket connections?';
 const SECURITY = 'Security level';
 const KEYS = 'Secret keys the app reads (comma-separated, empty for none)';
 const SOURCE = 'Where secret values come from';
@@ -143,13 +144,14 @@ describe('the questions', () => {
     const cwd = freshDir();
     const r = await converse(['--no-lint'], cwd, { [NAME]: 'shop' });
     expect(r.code, r.output).toBe(0);
-    expect(messages(r.asked)).toEqual([NAME, TYPE, ENVS, SCALING, STRATEGY, SECURITY, KEYS, IMAGE, PORT, HOST, REPO, WRITE('shop')]);
+    expect(messages(r.asked)).toEqual([NAME, TYPE, ENVS, SCALING, STRATEGY, WEBSOCKET, SECURITY, KEYS, IMAGE, PORT, HOST, REPO, WRITE('shop')]);
     expect(r.asked.map((q) => [q.message, q.default])).toEqual([
       [NAME, undefined],
       [TYPE, 'web'],
       [ENVS, 'staging,prod'],
       [SCALING, 'hpa'],
       [STRATEGY, 'rolling'],
+      [WEBSOCKET, 'y/N'],
       [SECURITY, 'restricted'],
       [KEYS, undefined],
       [IMAGE, 'registry.example.com/shop:0.1.0'],
@@ -160,7 +162,7 @@ describe('the questions', () => {
     ]);
     expect(byMessage(r.asked, TYPE)?.choices).toEqual(['web', 'api', 'grpc', 'worker', 'cron']);
     expect(recorded(join(cwd, 'shop'))).toMatchObject({
-      name: 'shop', type: 'web', envs: ['staging', 'prod'], scaling: 'hpa', 'keda-trigger': null, strategy: 'rolling', traffic: 'none',
+      name: 'shop', type: 'web', envs: ['staging', 'prod'], scaling: 'hpa', 'keda-trigger': null, strategy: 'rolling', traffic: 'none', websocket: false,
       security: 'restricted', 'secret-keys': [], secrets: null, image: 'registry.example.com/shop:0.1.0', port: 8080, host: 'shop.example.com',
     });
   });
@@ -171,7 +173,7 @@ describe('the questions', () => {
       [SCALING]: { pick: 'keda' }, [TRIGGER]: { pick: 'rabbitmq' }, [STRATEGY]: { pick: 'canary' }, [TRAFFIC]: { pick: 'istio' },
     });
     expect(r.code, r.output).toBe(0);
-    expect(messages(r.asked)).toEqual([TYPE, ENVS, SCALING, TRIGGER, STRATEGY, TRAFFIC, SECURITY, KEYS, IMAGE, PORT, HOST, REPO, WRITE('q')]);
+    expect(messages(r.asked)).toEqual([TYPE, ENVS, SCALING, TRIGGER, STRATEGY, TRAFFIC, WEBSOCKET, SECURITY, KEYS, IMAGE, PORT, HOST, REPO, WRITE('q')]);
     expect(byMessage(r.asked, TRIGGER)?.default).toBe('prometheus');
     expect(byMessage(r.asked, TRAFFIC)?.default).toBe('nginx');
     expect(recorded(join(cwd, 'q'))).toMatchObject({ scaling: 'keda', 'keda-trigger': 'rabbitmq', strategy: 'canary', traffic: 'istio' });
@@ -190,7 +192,8 @@ describe('the questions', () => {
     expect(messages(r.asked)).not.toContain(PORT);
     expect(messages(r.asked)).not.toContain(HOST);
     expect(messages(r.asked)).not.toContain(TRAFFIC);
-    expect(recorded(join(cwd, 'w'))).toMatchObject({ type: 'worker', scaling: 'keda', 'keda-trigger': 'kafka', strategy: 'canary', traffic: 'none', host: null });
+    expect(messages(r.asked)).not.toContain(WEBSOCKET);
+    expect(recorded(join(cwd, 'w'))).toMatchObject({ type: 'worker', scaling: 'keda', 'keda-trigger': 'kafka', strategy: 'canary', traffic: 'none', websocket: null, host: null });
   });
 
   it('skip what a cron job has one answer for', async () => {
@@ -201,6 +204,15 @@ describe('the questions', () => {
     expect(byMessage(r.asked, SCHEDULE)?.default).toBe('*/15 * * * *');
     expect(recorded(join(cwd, 'c'))).toMatchObject({ scaling: 'none', strategy: 'rolling', port: null, host: null, schedule: '@daily', timezone: 'Etc/UTC' });
     expect(readFileSync(join(cwd, 'c', 'chart', 'values.yaml'), 'utf8')).toContain('schedule: "@daily"');
+  });
+
+  it('ask a web or api app whether it serves WebSocket connections; yes reaches the Ingress', async () => {
+    const cwd = freshDir();
+    const r = await converse(['ws', '--type', 'api', '--no-lint'], cwd, { [WEBSOCKET]: 'y' });
+    expect(r.code, r.output).toBe(0);
+    expect(messages(r.asked).indexOf(WEBSOCKET)).toBe(messages(r.asked).indexOf(STRATEGY) + 1);
+    expect(recorded(join(cwd, 'ws'))).toMatchObject({ type: 'api', websocket: true });
+    expect(parse(readFileSync(join(cwd, 'ws', 'chart', 'values.yaml'), 'utf8')).websocket).toEqual({ enabled: true, timeoutSeconds: 3600 });
   });
 
   it('ask where secrets come from only once keys are given', async () => {
@@ -216,7 +228,7 @@ describe('the questions', () => {
     const cwd = freshDir();
     const r = await converse(['--name', 'f', '--preset', 'api', '--envs', 'prod', '--no-lint'], cwd);
     expect(r.code, r.output).toBe(0);
-    expect(messages(r.asked)).toEqual([KEYS, IMAGE, PORT, HOST, REPO, WRITE('f')]);
+    expect(messages(r.asked)).toEqual([WEBSOCKET, KEYS, IMAGE, PORT, HOST, REPO, WRITE('f')]);
     expect(recorded(join(cwd, 'f'))).toMatchObject({ name: 'f', type: 'api', envs: ['prod'] });
   });
 });

@@ -91,7 +91,14 @@ describe('render', () => {
         const read = `.Values.keda.${spec.valuesKey}.${field.key}`;
         expect(scaledObject).toContain(`        ${field.field}: {{ ${'tpl' in field ? `tpl ${read} .` : read} | quote }}\n`);
       }
-      expect(Object.keys(values).sort()).toEqual(spec.metadata.flatMap((m) => ('fixed' in m ? [] : [m.key])).sort());
+      const activation = spec.activation as (typeof TRIGGERS)[number]['activation'];
+      if (activation) {
+        expect(values[activation.key], activation.key).toEqual(parse(activation.default));
+        expect(valuesText).toContain(`## @param keda.${spec.valuesKey}.${activation.key} ${activation.doc}\n`);
+        expect(scaledObject).toContain(`        ${activation.field}: {{ .Values.keda.${spec.valuesKey}.${activation.key} | quote }}\n`);
+      }
+      const keys = [...spec.metadata.flatMap((m) => ('fixed' in m ? [] : [m.key])), ...(activation ? [activation.key] : [])];
+      expect(Object.keys(values).sort()).toEqual(keys.sort());
       expect(plan.has('chart/templates/triggerauthentication.yaml')).toBe(spec.auth !== null);
     },
   );

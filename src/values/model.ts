@@ -2,7 +2,7 @@
 // the answers it applies to, then what each values-<env>.yaml overrides. chart/values.yaml, the
 // values-<env>.yaml files, values.schema.json and the chart README's values table are all written
 // from these two tables (src/values/files.ts), so a new value is one entry here.
-import { prometheusQuery } from '../keda-triggers.js';
+import { prometheusQuery, triggerSpec, type KedaTrigger } from '../keda-triggers.js';
 import type { EnvView, View } from '../view.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -60,11 +60,28 @@ const keda = (trigger: (v: View) => boolean) => (v: View) => v.keda && trigger(v
 /** Items of the container and volume lists: Kubernetes validates their fields; the schema asks for a name. */
 const named = { type: 'object', required: ['name'] };
 const container = { type: 'object', required: ['name', 'image'] };
+/** What websocket.enabled changes on the app's router. */
+function websocketDoc(v: View): string {
+  if (v.istio) return 'the VirtualService keeps no route timeout (Istio\'s default; a timeout would end every connection at that age)';
+  if (v.gatewayApi) return 'the HTTPRoute disables its request timeouts (0s; standard since Gateway API v1.2)';
+  if (v.alb) return 'the ALB idle timeout becomes websocket.timeoutSeconds';
+  return 'nginx read and send timeouts become websocket.timeoutSeconds (no configuration-snippet needed)';
+}
+
+/** A trigger's activation value (its row in src/keda-triggers.ts): what wakes the app from zero. */
+function activation(name: KedaTrigger, type: 'integer' | 'number', when: (v: View) => boolean): Value {
+  const spec = triggerSpec(name);
+  const a = spec.activation!;
+  return { key: `keda.${spec.valuesKey}.${a.key}`, type, default: Number(a.default), when: keda(when), doc: a.doc };
+}
 
 export const VALUES: readonly Value[] = [
   { key: 'nameOverride', type: 'string', default: '', gap: true, doc: 'Replaces the chart name in object names' },
   { key: 'fullnameOverride', type: 'string', default: '', doc: 'Replaces the whole generated object name' },
-  { key: 'replicaCount', type: 'integer', default: 2, gap: true, when: (v) => server(v) && !v.autoscaled, doc: 'Number of pods' },
+  {
+    key: 'replicaCount', type: 'integer', default: 2, gap: true, when: server,
+    doc: (v) => (v.autoscaled ? 'Number of pods while autoscaling.enabled is false' : 'Number of pods'),
+  },
   { key: 'revisionHistoryLimit', type: 'integer', default: 5, when: server, doc: 'Old revisions kept for rollback' },
 
   { key: 'image.repository', type: 'string', default: (v) => v.image.repository, quoted: 'values', gap: true, doc: 'Container image repository' },
@@ -127,6 +144,16 @@ export const VALUES: readonly Value[] = [
     when: (v) => v.gatewayApi, doc: 'Gateways the route attaches to',
   },
   { key: 'gateway.hostnames', type: 'array', default: (v) => [v.host ?? ''], quoted: 'values', when: (v) => v.gatewayApi, doc: 'Host names routed to the app' },
+  {
+    key: 'websocket.enabled', type: 'boolean', default: (v) => v.websocket, gap: true, when: (v) => v.isHttp,
+    doc: (v) => `WebSocket connections: ${websocketDoc(v)}`,
+  },
+  {
+    key: 'websocket.timeoutSeconds', type: 'integer', default: 3600, when: (v) => v.isHttp && v.usesIngress,
+    doc: (v) => (v.alb
+      ? 'Seconds an idle connection stays open (the ALB idle timeout, 1-4000)'
+      : 'Seconds an idle connection stays open (nginx proxy-read-timeout and proxy-send-timeout)'),
+  },
 
   {
     key: 'probes.startup', type: 'object', gap: true, when: (v) => v.hasProbes,
@@ -239,7 +266,11 @@ export const VALUES: readonly Value[] = [
     doc: 'Pods that must stay up, e.g. 2 or "50%" (set maxUnavailable to "": exactly one of the two); 1 blocks every drain at 1 replica',
   },
 
-  { key: 'autoscaling.minReplicas', type: 'integer', default: 2, gap: true, when: (v) => v.hpa, doc: 'Fewest pods' },
+  {
+    key: 'autoscaling.enabled', type: 'boolean', default: true, gap: true, when: (v) => v.autoscaled,
+    doc: (v) => `Scale with the ${v.hpa ? 'HorizontalPodAutoscaler' : 'KEDA ScaledObject'}; false runs replicaCount pods and renders no ${v.hpa ? 'HPA' : 'ScaledObject'} (e.g. in staging)`,
+  },
+  { key: 'autoscaling.minReplicas', type: 'integer', default: 2, when: (v) => v.hpa, doc: 'Fewest pods' },
   { key: 'autoscaling.maxReplicas', type: 'integer', default: 5, when: (v) => v.hpa, doc: 'Most pods' },
   {
     key: 'autoscaling.targetCPUUtilizationPercentage', type: 'integer', default: 70, when: (v) => v.hpa,
@@ -257,8 +288,18 @@ export const VALUES: readonly Value[] = [
     },
     doc: 'Scale quickly up, slowly down (no flapping)',
   },
+  {
+    key: 'autoscaling.extraMetrics', type: 'array', default: [], when: (v) => v.hpa,
+    doc: 'HPA metrics added to cpu and memory, e.g. Pods or External: [{type: Pods, pods: {metric: {name: http_requests_per_second}, target: {type: AverageValue, averageValue: "10"}}}] (needs a metrics adapter)',
+  },
 
-  { key: 'keda.minReplicas', type: 'integer', default: 1, gap: true, when: (v) => v.keda, doc: 'Fewest pods' },
+  {
+    key: 'keda.minReplicas', type: 'integer', default: 1, gap: true, when: (v) => v.keda,
+    doc: (v) => {
+      const wake = v.trigger ? triggerSpec(v.trigger).activation : null;
+      return `Fewest pods; 0 scales to zero and ${wake ? `wakes the app once the trigger passes keda.${v.kedaTrigger!.valuesKey}.${wake.key}` : 'keeps it there outside the busy window'}`;
+    },
+  },
   { key: 'keda.maxReplicas', type: 'integer', default: 5, when: (v) => v.keda, doc: 'Most pods' },
   // KEDA reads these two only while it may scale to zero (its admission webhook warns otherwise),
   // so the ScaledObject carries them only when keda.minReplicas is 0.
@@ -292,17 +333,20 @@ export const VALUES: readonly Value[] = [
   },
   { key: 'keda.kafka.topic', type: 'string', default: (v) => v.name, quoted: 'values', when: keda((v) => v.kafka), doc: 'Topic consumed' },
   { key: 'keda.kafka.lagThreshold', type: 'integer', default: 50, when: keda((v) => v.kafka), doc: 'Lag per pod that triggers scaling' },
+  activation('kafka', 'integer', (v) => v.kafka),
   { key: 'keda.rabbitmq.queueName', type: 'string', default: (v) => v.name, quoted: 'values', when: keda((v) => v.rabbitmq), doc: 'Queue consumed' },
   {
     key: 'keda.rabbitmq.queueLength', type: 'integer', default: 20, when: keda((v) => v.rabbitmq),
     doc: 'Messages per pod that trigger scaling',
   },
+  activation('rabbitmq', 'integer', (v) => v.rabbitmq),
   {
     key: 'keda.awsSqs.queueURL', type: 'string', default: (v) => `https://sqs.us-east-1.amazonaws.com/123456789012/${v.name}`,
     quoted: 'values', when: keda((v) => v.awsSqs), doc: 'SQS queue URL',
   },
   { key: 'keda.awsSqs.awsRegion', type: 'string', default: 'us-east-1', when: keda((v) => v.awsSqs), doc: 'AWS region of the queue' },
   { key: 'keda.awsSqs.queueLength', type: 'integer', default: 5, when: keda((v) => v.awsSqs), doc: 'Messages per pod that trigger scaling' },
+  activation('aws-sqs', 'integer', (v) => v.awsSqs),
   { key: 'keda.prometheus.serverAddress', type: 'string', default: prometheus, when: keda((v) => v.prometheusTrigger), doc: 'Prometheus URL' },
   {
     key: 'keda.prometheus.query', type: 'string', quoted: 'values', when: keda((v) => v.prometheusTrigger),
@@ -313,6 +357,7 @@ export const VALUES: readonly Value[] = [
     key: 'keda.prometheus.threshold', type: 'integer', default: 100, when: keda((v) => v.prometheusTrigger),
     doc: 'Query value per pod that triggers scaling',
   },
+  activation('prometheus', 'number', (v) => v.prometheusTrigger),
   { key: 'keda.cron.timezone', type: 'string', default: (v) => v.answers.timezone ?? 'Etc/UTC', when: keda((v) => v.cronTrigger), doc: 'IANA time zone of the schedule' },
   {
     key: 'keda.cron.start', type: 'string', default: '0 8 * * 1-5', when: keda((v) => v.cronTrigger),
@@ -326,6 +371,19 @@ export const VALUES: readonly Value[] = [
   { key: 'keda.redis.address', type: 'string', default: 'redis-master.redis.svc:6379', when: keda((v) => v.redis), doc: 'Redis host:port' },
   { key: 'keda.redis.listName', type: 'string', default: (v) => v.name, quoted: 'values', when: keda((v) => v.redis), doc: 'List consumed' },
   { key: 'keda.redis.listLength', type: 'integer', default: 20, when: keda((v) => v.redis), doc: 'Items per pod that trigger scaling' },
+  activation('redis', 'integer', (v) => v.redis),
+
+  {
+    key: 'vpa.enabled', type: 'boolean', default: false, gap: true,
+    doc: (v) => `A VerticalPodAutoscaler (only where its CRD exists)${v.autoscaled ? `: recommendations only (updateMode Off) while the ${v.hpa ? 'HPA' : 'ScaledObject'} scales, vpa.updateMode with autoscaling.enabled false` : ' applying vpa.updateMode'}`,
+  },
+  {
+    key: 'vpa.updateMode', type: 'string', default: (v) => (v.isCron ? 'Initial' : 'Recreate'),
+    doc: (v) => `How the VPA applies its requests${v.autoscaled ? ' with a fixed replica count' : ''}: Recreate (evicts pods), InPlaceOrRecreate (resizes in place; VPA 1.4+ on Kubernetes 1.33+), Initial (new pods only${v.isCron ? ', right for Jobs' : ''}) or Off; Auto is deprecated`,
+  },
+  { key: 'vpa.controlledResources', type: 'array', default: ['cpu', 'memory'], doc: 'Resources the VPA recommends for the app container' },
+  { key: 'vpa.minAllowed', type: 'object', default: {}, doc: 'Lowest requests the VPA may set, e.g. {cpu: 50m, memory: 64Mi}' },
+  { key: 'vpa.maxAllowed', type: 'object', default: {}, doc: 'Highest requests the VPA may set, e.g. {cpu: "2", memory: 2Gi}' },
 
   { key: 'job.schedule', type: 'string', default: (v) => v.answers.schedule ?? '*/15 * * * *', gap: true, when: (v) => v.isCron, doc: 'Cron schedule' },
   { key: 'job.timeZone', type: 'string', default: (v) => v.answers.timezone ?? 'Etc/UTC', when: (v) => v.isCron, doc: 'IANA time zone of the schedule' },
@@ -486,6 +544,7 @@ export const VALUES: readonly Value[] = [
 export const PER_ENV: readonly EnvOverride[] = [
   { key: 'logLevel', value: (e) => e.logLevel },
   { key: 'replicaCount', value: (e) => e.replicas },
+  { key: 'autoscaling.enabled', value: () => true, comment: () => 'false: a fixed replicaCount and no autoscaler in this environment' },
   { key: 'autoscaling.minReplicas', value: (e) => e.minReplicas },
   { key: 'autoscaling.maxReplicas', value: (e) => e.maxReplicas },
   { key: 'keda.minReplicas', value: (e) => e.minReplicas },

@@ -14,6 +14,8 @@ export interface Combination {
   traffic?: Traffic;
   security: Security;
   envs: string[];
+  /** web/api only; the matrix adds it pairwise (see matrix.test.ts), not to the product */
+  websocket?: boolean;
 }
 
 const SCALING_CHOICES: [Scaling, KedaTrigger | undefined][] = [

@@ -457,7 +457,8 @@ describe('6. --set scaling=keda', () => {
     expect(exists(root, HPA)).toBe(false);
     const values = await read(root, VALUES);
     expect(values).toContain('\nkeda:\n');
-    expect(values).not.toContain('\nautoscaling:\n');
+    // Only the switch KEDA shares with the HPA is left under autoscaling: none of the HPA's settings.
+    expect(parse(values).autoscaling).toEqual({ enabled: true });
     expect(await read(root, 'chart/values-prod.yaml')).toContain('\nkeda:\n');
     expect(parse(await read(root, ANSWERS)).answers).toMatchObject({ scaling: 'keda', 'keda-trigger': 'prometheus' });
     expect(await files(root)).toEqual(await fresh({ scaling: 'keda' }));
