@@ -38,6 +38,12 @@ export function coerce(option: OptionSpec, raw: unknown, where: string): Value {
       else if (Array.isArray(raw) && raw.every((s) => typeof s === 'string')) value = raw.map(trimSpaces);
       else return fail(`expected a comma-separated string or a list of strings, got ${describe(raw)}`);
       break;
+    case 'percent':
+      if (typeof raw === 'number') value = raw;
+      else if (typeof raw === 'string' && trimSpaces(raw) === 'none') value = 'none';
+      else if (typeof raw === 'string' && /^[0-9]+(\.[0-9]+)?$/.test(trimSpaces(raw))) value = Number(trimSpaces(raw));
+      else return fail(`expected a percentage (such as 99.9) or none, got ${describe(raw)}`);
+      break;
     case 'enum':
       if (typeof raw !== 'string' || !option.choices!.includes(raw))
         return fail(`${describe(raw)} is not one of ${option.choices!.join(', ')}`);

@@ -37,6 +37,8 @@ export interface Answers {
   'repo-url': string;
   'repo-path': string;
   monitoring: boolean;
+  /** availability objective in percent; 'none': no SLO; null where it does not apply (cron, no monitoring) */
+  slo: number | 'none' | null;
 }
 
 export type AnswerKey = keyof Answers;
