@@ -48,6 +48,7 @@ answers:
   repo-url: https://git.example.com/platform/shop.git
   repo-path: .
   monitoring: true
+  slo: 99.9
 `);
   });
 
