@@ -97,6 +97,12 @@ export function coerce(option: OptionSpec, raw: unknown, where: string): Value {
       value = map;
       break;
     }
+    case 'percent':
+      if (typeof raw === 'number') value = raw;
+      else if (typeof raw === 'string' && trimSpaces(raw) === 'none') value = 'none';
+      else if (typeof raw === 'string' && /^[0-9]+(\.[0-9]+)?$/.test(trimSpaces(raw))) value = Number(trimSpaces(raw));
+      else return fail(`expected a percentage (such as 99.9) or none, got ${describe(raw)}`);
+      break;
     case 'enum':
       if (typeof raw !== 'string' || !option.choices!.includes(raw)) {
         const near = typeof raw === 'string' ? closest(raw, option.choices!) : null;

@@ -24,7 +24,7 @@ export interface Facts {
 export interface OptionSpec {
   key: AnswerKey;
   /** map: `<key>=<value>` entries, a repeatable flag, a mapping in presets (clusters) */
-  kind: 'string' | 'enum' | 'list' | 'int' | 'bool' | 'map';
+  kind: 'string' | 'enum' | 'list' | 'int' | 'bool' | 'map' | 'percent';
   /** the flag when it is not `--<key>` (a map's flag names one entry: --cluster for clusters) */
   flag?: string;
   arg?: string;
@@ -171,6 +171,19 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'monitoring', kind: 'bool',
     help: 'ServiceMonitor/PodMonitor and PrometheusRule (default on; --no-monitoring turns off)',
     applies: always, defaultValue: () => true,
+  },
+  {
+    // After monitoring, which it needs: the answers are resolved (and asked) in this order.
+    key: 'slo', kind: 'percent', arg: '<percent>',
+    help: 'availability objective with burn-rate alerts, e.g. 99.95, or none (default 99.9; 99 for worker jobs; needs monitoring, not for cron)',
+    prompt: 'SLO: availability objective in percent (none for no SLO alerts)',
+    applies: (a) => a.monitoring === true && a.type !== 'cron',
+    defaultValue: (a) => (a.monitoring !== true || a.type === 'cron' ? null : a.type === 'worker' ? 99 : 99.9),
+    validate: ((v: number | 'none') => {
+      if (v === 'none') return null;
+      if (!(v > 0 && v < 100)) return `expected a percentage above 0 and below 100 (such as 99.9), or none, got ${v}`;
+      return /^[0-9]+(\.[0-9]{1,3})?$/.test(String(v)) ? null : `expected at most 3 decimals (such as 99.95), got ${v}`;
+    }) as (v: never) => string | null,
   },
 ];
 

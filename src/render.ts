@@ -45,6 +45,7 @@ const FILES: readonly [string, When][] = [
   ['chart/templates/servicemonitor.yaml', (v) => v.serviceMonitor],
   ['chart/templates/podmonitor.yaml', (v) => v.podMonitor],
   ['chart/templates/prometheusrule.yaml', (v) => v.monitoring],
+  ['chart/templates/slo-rules.yaml', (v) => v.slo !== null],
   ['chart/templates/tests/test-connection.yaml', (v) => v.hasService],
 ];
 

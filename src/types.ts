@@ -45,6 +45,8 @@ export interface Answers {
   /** environment → the API server URL of the cluster it deploys to, one entry per environment */
   clusters: Record<string, string>;
   monitoring: boolean;
+  /** availability objective in percent; 'none': no SLO; null where it does not apply (cron, no monitoring) */
+  slo: number | 'none' | null;
 }
 
 export type AnswerKey = keyof Answers;

@@ -183,6 +183,8 @@ export function buildView(a: Answers, version: string) {
     monitoring,
     serviceMonitor: monitoring && hasService,
     podMonitor: monitoring && isWorker,
+    /** the SLO in percent, null without one (none, cron, or no monitoring) */
+    slo: monitoring && typeof a.slo === 'number' ? a.slo : null,
     secretKeys: a['secret-keys'],
     hasSecrets: a['secret-keys'].length > 0,
     externalSecret: a.secrets === 'external',

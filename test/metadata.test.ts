@@ -54,6 +54,7 @@ answers:
     staging: https://kubernetes.default.svc
     prod: https://kubernetes.default.svc
   monitoring: true
+  slo: 99.9
 `);
   });
 

@@ -138,13 +138,14 @@ const SCHEDULE = 'Schedule (cron expression or @hourly, @daily, ...)';
 const METRICS_PORT = 'Metrics port';
 const WRITE = (dir: string) => `Write the project to ${dir}/?`;
 const INTRO = 'create-k8s-app 0.0.0-dev';
+const SLO = 'SLO: availability objective in percent (none for no SLO alerts)';
 
 describe('the questions', () => {
   it('come in the documented order with the documented defaults, and the answers reach the project', async () => {
     const cwd = freshDir();
     const r = await converse(['--no-lint'], cwd, { [NAME]: 'shop' });
     expect(r.code, r.output).toBe(0);
-    expect(messages(r.asked)).toEqual([NAME, TYPE, ENVS, SCALING, STRATEGY, WEBSOCKET, SECURITY, KEYS, IMAGE, PORT, HOST, REPO, WRITE('shop')]);
+    expect(messages(r.asked)).toEqual([NAME, TYPE, ENVS, SCALING, STRATEGY, WEBSOCKET, SECURITY, KEYS, IMAGE, PORT, HOST, REPO, SLO, WRITE('shop')]);
     expect(r.asked.map((q) => [q.message, q.default])).toEqual([
       [NAME, undefined],
       [TYPE, 'web'],
@@ -158,6 +159,7 @@ describe('the questions', () => {
       [PORT, '8080'],
       [HOST, 'shop.example.com'],
       [REPO, 'https://git.example.com/platform/shop.git'],
+      [SLO, '99.9'],
       [WRITE('shop'), 'Y/n'],
     ]);
     expect(byMessage(r.asked, TYPE)?.choices).toEqual(['web', 'api', 'grpc', 'worker', 'cron']);
@@ -173,7 +175,7 @@ describe('the questions', () => {
       [SCALING]: { pick: 'keda' }, [TRIGGER]: { pick: 'rabbitmq' }, [STRATEGY]: { pick: 'canary' }, [TRAFFIC]: { pick: 'istio' },
     });
     expect(r.code, r.output).toBe(0);
-    expect(messages(r.asked)).toEqual([TYPE, ENVS, SCALING, TRIGGER, STRATEGY, TRAFFIC, WEBSOCKET, SECURITY, KEYS, IMAGE, PORT, HOST, REPO, WRITE('q')]);
+    expect(messages(r.asked)).toEqual([TYPE, ENVS, SCALING, TRIGGER, STRATEGY, TRAFFIC, WEBSOCKET, SECURITY, KEYS, IMAGE, PORT, HOST, REPO, SLO, WRITE('q')]);
     expect(byMessage(r.asked, TRIGGER)?.default).toBe('prometheus');
     expect(byMessage(r.asked, TRAFFIC)?.default).toBe('nginx');
     expect(recorded(join(cwd, 'q'))).toMatchObject({ scaling: 'keda', 'keda-trigger': 'rabbitmq', strategy: 'canary', traffic: 'istio' });
@@ -224,11 +226,28 @@ describe('the questions', () => {
     expect(recorded(join(cwd, 's'))).toMatchObject({ 'secret-keys': ['DB_URL', 'API_TOKEN'], secrets: 'sealed' });
   });
 
+  it('ask for the SLO last, with the type\'s default; a bad value is asked again', async () => {
+    const cwd = freshDir();
+    const r = await converse(['w', '--no-lint'], cwd, { [TYPE]: { pick: 'worker' }, [SLO]: ['100', 'none'] });
+    expect(r.code, r.output).toBe(0);
+    expect(messages(r.asked).slice(-3)).toEqual([SLO, SLO, WRITE('w')]);
+    expect(byMessage(r.asked, SLO)?.default).toBe('99');
+    expect(recorded(join(cwd, 'w'))).toMatchObject({ type: 'worker', monitoring: true, slo: 'none' });
+  });
+
+  it('do not ask for the SLO without monitoring', async () => {
+    const cwd = freshDir();
+    const off = await converse(['o', '--no-monitoring', '--no-lint'], cwd);
+    expect(off.code, off.output).toBe(0);
+    expect(messages(off.asked)).not.toContain(SLO);
+    expect(recorded(join(cwd, 'o'))).toMatchObject({ monitoring: false, slo: null });
+  });
+
   it('leave out what flags and the preset already answered', async () => {
     const cwd = freshDir();
     const r = await converse(['--name', 'f', '--preset', 'api', '--envs', 'prod', '--no-lint'], cwd);
     expect(r.code, r.output).toBe(0);
-    expect(messages(r.asked)).toEqual([WEBSOCKET, KEYS, IMAGE, PORT, HOST, REPO, WRITE('f')]);
+    expect(messages(r.asked)).toEqual([WEBSOCKET, KEYS, IMAGE, PORT, HOST, REPO, SLO, WRITE('f')]);
     expect(recorded(join(cwd, 'f'))).toMatchObject({ name: 'f', type: 'api', envs: ['prod'] });
   });
 });

@@ -537,6 +537,18 @@ export const VALUES: readonly Value[] = [
     key: 'metrics.alerts.latencySeconds', type: 'integer', default: 1, when: (v) => v.monitoring && server(v),
     doc: 'p99 latency that fires the latency alert',
   },
+  {
+    key: 'slo.enabled', type: 'boolean', default: true, gap: true, when: (v) => v.slo !== null,
+    doc: 'Record the SLO and fire its burn-rate alerts (with metrics.enabled, where the Prometheus Operator CRDs exist)',
+  },
+  {
+    key: 'slo.objective', type: 'number', default: (v) => v.slo, when: (v) => v.slo !== null,
+    doc: (v) => `Objective in percent (0-100, e.g. 99.9, not 0.999): the share of ${v.isWorker ? 'jobs' : v.isGrpc ? 'calls' : 'requests'} that must succeed over 30 days; the rest is the error budget`,
+  },
+  {
+    key: 'slo.runbookUrl', type: 'string', default: '', when: (v) => v.slo !== null,
+    doc: 'Runbook the burn-rate alerts link to (their runbook_url annotation; "" for none)',
+  },
 
   { key: 'tests.image', type: 'string', default: 'busybox:1.37.0', gap: true, when: (v) => v.hasService, doc: 'Image of the `helm test` pod' },
 ];

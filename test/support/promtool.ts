@@ -77,10 +77,13 @@ function testGroup(t: RuleTests) {
   };
 }
 
+/** How often series are sampled and rules evaluated: 1m both, unless a long test asks for less. */
+export interface Intervals { interval?: string; evaluationInterval?: string }
+
 /** `promtool test rules`: the rules (a `{groups: [...]}` YAML) against one or more test groups. */
-export function testRules(rulesYaml: string, tests: RuleTests | RuleTests[]): Promise<PromtoolResult> {
+export function testRules(rulesYaml: string, tests: RuleTests | RuleTests[], evaluationInterval = '1m'): Promise<PromtoolResult> {
   const groups = (Array.isArray(tests) ? tests : [tests]).map(testGroup);
-  const file = stringify({ rule_files: ['rules.yaml'], evaluation_interval: '1m', tests: groups });
+  const file = stringify({ rule_files: ['rules.yaml'], evaluation_interval: evaluationInterval, tests: groups });
   return inTempDir({ 'rules.yaml': rulesYaml, 'tests.yaml': file }, (dir) => run(['test', 'rules', 'tests.yaml'], dir));
 }
 
@@ -92,9 +95,9 @@ const SENTINEL = '__evalquery__';
  * Each expression's test expects a sample that cannot occur, so promtool always reports what it
  * got; that report is parsed back. A scalar comes back as one sample with no labels.
  */
-export async function evalQueries(exprs: string[], series: Series[], at: string, rulesYaml = 'groups: []\n'): Promise<Sample[][]> {
+export async function evalQueries(exprs: string[], series: Series[], at: string, rulesYaml = 'groups: []\n', intervals: Intervals = {}): Promise<Sample[][]> {
   const tests = exprs.map((expr, i) => ({ evalTime: at, expr, expSamples: [{ labels: `{${SENTINEL}="${i}"}`, value: 0 }] }));
-  const res = await testRules(rulesYaml, { series, exprs: tests });
+  const res = await testRules(rulesYaml, { series, exprs: tests, interval: intervals.interval }, intervals.evaluationInterval);
   const found = new Map<number, Sample[]>();
   for (const m of res.output.matchAll(new RegExp(`exp: \\{${SENTINEL}="(\\d+)"\\} \\S+\\n\\s*got: (.*)`, 'g'))) {
     found.set(Number(m[1]), parseSamples(m[2]));
@@ -103,13 +106,13 @@ export async function evalQueries(exprs: string[], series: Series[], at: string,
   return exprs.map((_, i) => found.get(i)!);
 }
 
-export async function evalQuery(expr: string, series: Series[], at: string, rulesYaml?: string): Promise<Sample[]> {
-  return (await evalQueries([expr], series, at, rulesYaml))[0];
+export async function evalQuery(expr: string, series: Series[], at: string, rulesYaml?: string, intervals?: Intervals): Promise<Sample[]> {
+  return (await evalQueries([expr], series, at, rulesYaml, intervals))[0];
 }
 
 /** The alerts firing at `at`: alertname and labels of every ALERTS{alertstate="firing"} sample. */
-export async function firingAlerts(rulesYaml: string, series: Series[], at: string): Promise<Labels[]> {
-  const samples = await evalQuery('ALERTS{alertstate="firing"}', series, at, rulesYaml);
+export async function firingAlerts(rulesYaml: string, series: Series[], at: string, intervals?: Intervals): Promise<Labels[]> {
+  const samples = await evalQuery('ALERTS{alertstate="firing"}', series, at, rulesYaml, intervals);
   return samples.map(({ labels }) => {
     const { __name__: _name, alertstate: _state, ...rest } = labels;
     return rest;
