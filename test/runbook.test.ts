@@ -144,13 +144,14 @@ describe('generated README as a runbook', () => {
   it('numbers every list without gaps, over the whole matrix', async () => {
     const problems: string[] = [];
     for (const { id, given } of await matrix()) {
-      const readme = render(await answersFor(given), builtin(), '1.2.3').get('README.md')!;
+      const plan = render(await answersFor(given), builtin(), '1.2.3');
+      const readme = plan.get('README.md')!;
       const numbers = [...readme.matchAll(/^(\d+)\. /gm)].map((m) => Number(m[1]));
       const expected = numbers.map((_, i) => i + 1);
       if (numbers.join() !== expected.join()) problems.push(`${id}: ${numbers.join(', ')}`);
       if (!section(readme, 'Deploy steps').includes('1. ')) problems.push(`${id}: no numbered deploy steps`);
-      // Never a root port on the user's machine.
-      for (const m of readme.matchAll(/port-forward svc\/\S+ (\S+)/g)) {
+      // Never a root port on the user's machine, in the README or in helm's NOTES.
+      for (const m of `${readme}\n${plan.get('chart/templates/NOTES.txt')}`.matchAll(/port-forward svc\/(?:\{\{.*?\}\}|\S+) (\S+)/g)) {
         const local = Number(m[1].split(':')[0]);
         if (!m[1].includes(':') || !(local >= 1024)) problems.push(`${id}: port-forward ${m[1]}`);
       }
