@@ -231,6 +231,28 @@ describe('generated README as a runbook', () => {
       }
     });
 
+    it.each([
+      { type: 'api', strategy: 'canary', traffic: 'gateway-api', scaling: 'keda', 'keda-trigger': 'kafka', 'secret-keys': ['A'], secrets: 'external' },
+      { type: 'grpc', strategy: 'canary', traffic: 'istio', 'secret-keys': ['A'], secrets: 'sealed' },
+      { type: 'web', strategy: 'canary', traffic: 'alb', scaling: 'hpa' },
+      { type: 'worker', strategy: 'canary', scaling: 'keda', 'keda-trigger': 'aws-sqs' },
+      { type: 'cron', scaling: 'none' },
+    ] as Partial_[])('the kinds read from the templates are the kinds helm renders: %o', async (given) => {
+      // Guards the line-by-line reading above: every kind helm renders (monitoring CRDs present) is one it found.
+      const dir = join(root.dir, `kinds-${given.type}`);
+      const plan = render(await answersFor({ ...given, name: 'kinds' }), builtin(), '1.2.3');
+      await writePlan(dir, plan);
+      const [helm] = await helmBinaries();
+      const apis = ['ServiceMonitor', 'PodMonitor', 'PrometheusRule'].flatMap((k) => ['--api-versions', `monitoring.coreos.com/v1/${k}`]);
+      const r = await runHelm(helm.bin, ['template', 'kinds', 'chart', '-f', 'chart/values-prod.yaml', ...apis], { cwd: dir });
+      expect(r.stderr).toBe('');
+      const rendered = new Set([
+        ...parseAllDocuments(r.stdout).map((d) => d.toJS()).filter(Boolean).map((o) => `${o.apiVersion}/${o.kind}`),
+        ...parseAllDocuments(plan.get('argocd/applicationset.yaml')!).map((d) => d.toJS()).map((o) => `${o.apiVersion}/${o.kind}`),
+      ]);
+      expect([...kindsOf(plan)].sort()).toEqual([...rendered].sort());
+    });
+
     it('port-forward names the Service and its port', async () => {
       const dir = join(root.dir, 'svc');
       const plan = render(await answersFor({ name: 'svc-app', type: 'web' }), builtin(), '1.2.3');
