@@ -25,19 +25,24 @@ export function runbook(plan: Plan, view: View) {
   // The chart's Secret: the one named by secrets.existingSecret, or the release's full name, which
   // is the app's name (the ApplicationSet's release name equals the chart name).
   const secretName = view.existingSecret ? String(at(values, 'secrets.existingSecret')) : view.name;
+  const createNamespace = (ns: string) => `kubectl create namespace ${ns} --dry-run=client -o yaml | kubectl apply -f -`;
   const literals = (names: readonly string[]) => names.map((k) => `--from-literal=${k}=…`).join(' ');
   const secretEnvs = view.hasSecrets ? view.envs.map((e) => ({
     env: e.name,
     namespace: e.namespace,
     file: `chart/values-${e.name}.yaml`,
     remoteKey: view.externalSecret ? String(at(envValues(e.name), 'secrets.remoteKey') ?? at(values, 'secrets.remoteKey')) : null,
+    createNamespace: createNamespace(e.namespace),
     create: `kubectl create secret generic ${secretName} -n ${e.namespace} ${literals(keys)}`,
     seal: keys.map((k) => `echo -n '<${k}>' | kubeseal --raw --namespace ${e.namespace} --name ${secretName} --from-file=/dev/stdin`),
   })) : [];
   const auth = view.kedaTrigger?.secretParameters.length ? {
     secretName: String(at(values, 'keda.auth.secretName')),
     parameters: view.kedaTrigger.secretParameters,
-    commands: view.envs.map((e) => `kubectl create secret generic ${at(values, 'keda.auth.secretName')} -n ${e.namespace} ${literals(view.kedaTrigger!.secretParameters)}`),
+    commands: view.envs.flatMap((e) => [
+      ...(view.existingSecret ? [] : [createNamespace(e.namespace)]),
+      `kubectl create secret generic ${at(values, 'keda.auth.secretName')} -n ${e.namespace} ${literals(view.kedaTrigger!.secretParameters)}`,
+    ]),
   } : null;
   const podIdentity = view.kedaTrigger?.podIdentitySetup ?? null;
   const placeholder = {

@@ -253,6 +253,18 @@ describe('generated README as a runbook', () => {
       expect([...kindsOf(plan)].sort()).toEqual([...rendered].sort());
     });
 
+    it('the KEDA credentials Secret is the one the TriggerAuthentication reads', async () => {
+      const dir = join(root.dir, 'keda-auth');
+      const plan = render(await answersFor({ name: 'kq', type: 'worker', scaling: 'keda', 'keda-trigger': 'kafka' }), builtin(), '1.2.3');
+      await writePlan(dir, plan);
+      const secrets = section(plan.get('README.md')!, 'Secrets');
+      for (const env of await renderedEnvs(dir, plan, 'kq')) {
+        const auth = env.objects.find((o) => o.kind === 'TriggerAuthentication')!;
+        const refs = auth.spec.secretTargetRef as { name: string; key: string }[];
+        expect(secrets).toContain(`kubectl create secret generic ${refs[0].name} -n ${env.namespace} ${refs.map((r) => `--from-literal=${r.key}=…`).join(' ')}\n`);
+      }
+    });
+
     it('port-forward names the Service and its port', async () => {
       const dir = join(root.dir, 'svc');
       const plan = render(await answersFor({ name: 'svc-app', type: 'web' }), builtin(), '1.2.3');
