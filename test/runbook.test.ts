@@ -265,6 +265,38 @@ describe('generated README as a runbook', () => {
       }
     });
 
+    it.each([
+      { type: 'web', strategy: 'canary', traffic: 'nginx' },
+      { type: 'grpc', strategy: 'canary', traffic: 'istio' },
+      { type: 'api', strategy: 'canary', traffic: 'gateway-api' },
+      { type: 'web', strategy: 'canary', traffic: 'alb' },
+      { type: 'worker', scaling: 'keda', 'keda-trigger': 'rabbitmq' },
+      { type: 'cron', scaling: 'none' },
+    ] as Partial_[])('describes the NetworkPolicy as helm renders it: %o', async (given) => {
+      const dir = join(root.dir, `netpol-${given.type}-${given.traffic ?? 'none'}`);
+      const plan = render(await answersFor({ ...given, name: 'np', security: 'restricted' }), builtin(), '1.2.3');
+      await writePlan(dir, plan);
+      const readme = plan.get('README.md')!;
+      const policy = (await renderedEnvs(dir, plan, 'np')).find((e) => e.env === 'prod')!.objects.find((o) => o.kind === 'NetworkPolicy')!;
+      const described = readme.split('The NetworkPolicy denies every connection')[1].split('\n## ')[0];
+      const [inPart, outPart] = described.split('\nOut:\n');
+      if (policy.spec.ingress.length === 0) expect(inPart).toContain('nothing');
+      for (const [part, rules, side] of [[inPart, policy.spec.ingress, 'from'], [outPart, policy.spec.egress, 'to']] as const) {
+        for (const rule of rules) {
+          for (const peer of rule[side]) {
+            const ns = peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+            if (ns) expect(part, JSON.stringify(peer)).toMatch(new RegExp(`\\b${ns}\\b`));
+            for (const [k, v] of Object.entries(peer.podSelector?.matchLabels ?? {})) {
+              if (k === 'app.kubernetes.io/instance' || k === 'app.kubernetes.io/component') continue; // "this release's own pods"
+              expect(part, JSON.stringify(peer)).toContain(`${k}: ${v}`);
+            }
+            if (peer.ipBlock) expect(part, JSON.stringify(peer)).toContain(`\`${peer.ipBlock.cidr}\``);
+          }
+          for (const port of rule.ports ?? []) if (typeof port.port === 'number') expect(part, JSON.stringify(rule)).toContain(String(port.port));
+        }
+      }
+    });
+
     it('port-forward names the Service and its port', async () => {
       const dir = join(root.dir, 'svc');
       const plan = render(await answersFor({ name: 'svc-app', type: 'web' }), builtin(), '1.2.3');
