@@ -246,7 +246,7 @@ const RULES: Rule[] = [
   } : null,
   (c) => has(c, 'networking.istio.io/v1beta1/VirtualService') ? {
     id: 'istio', name: 'Istio (istiod and an ingress gateway)', minVersion: '1.22',
-    why: 'The VirtualService (networking.istio.io/v1beta1) carries the traffic and the canary weights. Installed as below, the gateway pods are labelled `istio: ingressgateway` in `istio-system`, where the NetworkPolicy expects them.',
+    why: 'The VirtualService (networking.istio.io/v1beta1) carries the traffic and the canary weights; 1.22 is the oldest Istio that runs on Kubernetes 1.30. Installed as below, the gateway pods are labelled `istio: ingressgateway` in `istio-system`, where the NetworkPolicy expects them.',
     install: [
       'helm repo add istio https://istio-release.storage.googleapis.com/charts',
       'helm install istio-base istio/base -n istio-system --create-namespace',
