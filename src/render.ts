@@ -1,5 +1,6 @@
 // render(answers) → Plan. Pure: reads only its inputs, the compiled templates and the values
 // model, so the same answers give the same bytes everywhere (upgrades and golden tests rely on it).
+import { runbook } from './runbook.js';
 import { buildView, type View } from './view.js';
 import { envValuesYaml, valuesSchema, valuesTable, valuesYaml } from './values/files.js';
 import { CHART_VALUES, type ValuesModel } from './values/model.js';
@@ -15,7 +16,6 @@ const always: When = () => true;
 
 /** Which template makes which file, and when. Paths are the same on both sides. */
 const FILES: readonly [string, When][] = [
-  ['README.md', always],
   ['argocd/applicationset.yaml', always],
   ['chart/Chart.yaml', always],
   ['chart/.helmignore', always],
@@ -70,6 +70,8 @@ export function render(answers: Answers, templates: Templates, version: string, 
   plan.set('chart/README.md', run('chart/README.md', { ...view, valuesTable: valuesTable(values, view) }));
   // After the chart: the AppProject allows exactly the kinds its templates render.
   plan.set('argocd/appproject.yaml', run('argocd/appproject.yaml', { ...view, projectKinds: chartKinds(plan) }));
+  // Last: the project README's runbook is read from everything else the plan holds.
+  plan.set('README.md', run('README.md', { ...view, runbook: runbook(plan, view) }));
   return new Map([...plan].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 

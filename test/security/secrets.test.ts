@@ -46,7 +46,7 @@ async function renderAll(dir: string, answers: Answers): Promise<{ text: string;
 const SOURCES = [
   { source: 'external', kind: 'ExternalSecret', apiVersion: 'external-secrets.io/v1', readme: /External Secrets Operator/ },
   { source: 'sealed', kind: 'SealedSecret', apiVersion: 'bitnami.com/v1alpha1', readme: /kubeseal/ },
-  { source: 'existing', kind: null, apiVersion: null, readme: /Create a Secret named by `secrets\.existingSecret`/ },
+  { source: 'existing', kind: null, apiVersion: null, readme: /kubectl create secret generic \S+-secrets -n \S+ --from-literal=/ },
 ] as const;
 
 describe.each(SOURCES)('--secrets $source', ({ source, kind, apiVersion, readme }) => {
