@@ -5,7 +5,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs, { existsSync } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -1091,6 +1091,22 @@ describe('17. a git tree with uncommitted changes', () => {
     git(root, 'config', 'core.fsmonitor', join(root, '../fsmonitor.sh'));
     await edit(root, VALUES, '    memory: 256Mi', '    memory: 1Gi');
     expect((await cli(['upgrade', '-y'], root)).code).toBe(2);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('runs no clean filter the repository configures, even on files whose stat data is stale', async () => {
+    const root = await committed();
+    const marker = join(root, '..', 'filter-ran');
+    await write(root, '.gitattributes', '* filter=evil\n');
+    git(root, 'add', '.gitattributes');
+    git(root, 'commit', '-qm', 'attributes');
+    git(root, 'config', 'filter.evil.clean', `touch ${marker}; cat`);
+    git(root, 'config', 'filter.other.process', `touch ${marker}`);
+    // As after unpacking an archive: every file's mtime differs from the index, so git re-reads them.
+    const old = new Date('2001-01-01T00:00:00Z');
+    for (const path of [VALUES, DEPLOYMENT]) await utimes(join(root, path), old, old);
+    const result = await cli(['upgrade', '-y'], root);
+    expect(result.code, result.stderr).toBe(0);
     expect(existsSync(marker)).toBe(false);
   });
 
