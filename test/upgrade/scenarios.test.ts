@@ -5,7 +5,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs, { existsSync } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,7 +141,9 @@ async function snapshot(root: string, mtimes = false): Promise<Record<string, st
   const out: Record<string, string> = {};
   for (const path of await walk(root)) {
     const st = await stat(join(root, path));
-    const when = mtimes ? ` ${st.mtimeMs}` : '';
+    // The records' folder is where a check of the merge stages its copy of the chart (in
+    // .create-k8s-app/run/, removed again): its own mtime moves, nothing in it does.
+    const when = mtimes && path !== '.create-k8s-app/' ? ` ${st.mtimeMs}` : '';
     out[path] = path.endsWith('/')
       ? `dir${when}`
       : `${(st.mode & 0o7777).toString(8)}${when} ${(await readFile(join(root, path))).toString('base64')}`;
@@ -929,6 +931,76 @@ describe('14. a merge is validated before it is written', () => {
     const result = await upgrade(root, { templates, helm: helms[0].bin });
     expect(result.code, result.lines.join('\n')).toBe(3);
     expect(result.lines).toContain(`  ${monitor}: the key metadata appears twice in one mapping (rendered with values-prod.yaml)`);
+  });
+});
+
+describe('14b. the merge is checked inside the project, on a chart that cannot reach outside it', () => {
+  /** A helm that logs each call's arguments and working directory, then runs the real one. */
+  async function loggingHelm(dir: string): Promise<{ bin: string; calls: () => Promise<string[]> }> {
+    const log = join(dir, 'helm-calls.log');
+    const bin = join(dir, 'helm');
+    await writeFile(bin, `#!/bin/sh\necho "$PWD $*" >> '${log}'\nexec '${helms[0].bin}' "$@"\n`, { mode: 0o755 });
+    return { bin, calls: async () => (existsSync(log) ? (await readFile(log, 'utf8')).trim().split('\n') : []) };
+  }
+
+  it('stages the merged chart in .create-k8s-app/run/, writes nothing to the temp folder, and removes it', async () => {
+    const root = await project();
+    const configmap = 'chart/templates/configmap.yaml';
+    await write(root, configmap, `${await read(root, configmap)}# the team's note\n`);
+    const helm = await loggingHelm(await tempDir());
+    const temp = await tempDir();
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = temp;
+    try {
+      const checked = await upgrade(root, { helm: helm.bin, check: true });
+      expect(checked.code, checked.lines.join('\n')).toBe(1);
+      const result = await upgrade(root, { helm: helm.bin });
+      expect(result.code, result.lines.join('\n')).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    const calls = await helm.calls();
+    expect(calls.length).toBeGreaterThan(0);
+    const staged = `${root}/.create-k8s-app/run/verify-${process.pid}-`;
+    // Every call names the staged chart, never the project's own chart/ or a folder outside.
+    for (const call of calls) expect(call.split(' ').slice(2).some((arg) => arg.startsWith(staged)), call).toBe(true);
+    for (const call of calls) expect(call).not.toContain(`${root}/chart`);
+    expect(calls.some((call) => call.includes(` template demo ${staged}`))).toBe(true);
+    expect(await readdir(temp)).toEqual([]);
+    expect(existsSync(join(root, '.create-k8s-app/run'))).toBe(false);
+  });
+
+  it('refuses a link among the chart files before helm runs, naming it', async () => {
+    const root = await project();
+    const configmap = 'chart/templates/configmap.yaml';
+    await write(root, configmap, `${await read(root, configmap)}# the team's note\n`);
+    await symlink('/etc/passwd', join(root, 'chart/templates/passwd.yaml'));
+    const helm = await loggingHelm(await tempDir());
+    for (const check of [true, false]) {
+      await expect(upgrade(root, { helm: helm.bin, check })).rejects.toMatchObject({
+        exitCode: 2,
+        message: 'chart/templates/passwd.yaml is a symbolic link; create-k8s-app does not follow links inside a project',
+      });
+    }
+    expect(await helm.calls()).toEqual([]);
+    expect(existsSync(join(root, '.create-k8s-app/run'))).toBe(false);
+  });
+
+  it('removes what a killed check left, and only its own folders', async () => {
+    const root = await project();
+    const configmap = 'chart/templates/configmap.yaml';
+    await write(root, configmap, `${await read(root, configmap)}# the team's note\n`);
+    // pid 2^22+1 is above the kernel's pid_max default: no such process.
+    const dead = join(root, '.create-k8s-app/run/verify-4194305-0badc0de');
+    await mkdir(join(dead, 'chart'), { recursive: true });
+    const outside = await tempDir();
+    await symlink(outside, join(root, '.create-k8s-app/run/verify-4194306-0badc0de'));
+    await writeFile(join(outside, 'keep'), 'mine\n');
+    const result = await upgrade(root, { helm: helms[0].bin, check: true });
+    expect(result.code, result.lines.join('\n')).toBe(1);
+    expect(existsSync(dead)).toBe(false);
+    expect(await readFile(join(outside, 'keep'), 'utf8')).toBe('mine\n');
   });
 });
 
