@@ -178,3 +178,15 @@ export function printable(value: string, max = 80): string {
     .replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return escaped.length > max ? `${escaped.slice(0, max - 3)}...` : escaped;
 }
+
+/**
+ * Text shown as it is, line by line (a diff of file contents): only what a terminal would act on
+ * is escaped, as in printable (C0 and C1 controls, ESC, DEL, bidi controls, line and paragraph
+ * separators), while newlines and tabs stay. A file in a pull request can hold escape sequences
+ * that repaint the terminal or fake a line; printed by --dry-run they are shown, not run.
+ */
+export function printableText(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) =>
+    c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

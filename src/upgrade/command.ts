@@ -18,7 +18,7 @@ import { parseRecorded } from '../recorded.js';
 import { OPTION_BY_KEY, OPTIONS, type Partial_ } from '../options.js';
 import { render, type Templates } from '../render.js';
 import type { AnswerKey, Answers } from '../types.js';
-import { printable } from '../validate.js';
+import { printable, printableText } from '../validate.js';
 import { VERSION } from '../version.js';
 import { inspect } from '../project-fs.js';
 import { applyChanges, assertSettled, describeRecovery, recoverInterrupted, type FileOp } from '../write.js';
@@ -336,7 +336,8 @@ async function upgradeSettled(root: string, options: UpgradeOptions): Promise<Up
     lines.unshift(...notes, head);
     for (const change of plan.changes) {
       const diff = changeDiff(change);
-      if (diff) lines.push(diff.trimEnd());
+      // The contents are the project's, so input: escaped like every other echoed string.
+      if (diff) lines.push(printableText(diff.trimEnd()));
     }
     if (code === 3) lines.push(...conflictLines());
     return { code, lines };

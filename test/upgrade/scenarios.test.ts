@@ -573,6 +573,18 @@ describe('8. --dry-run', () => {
     expect(await snapshot(root, true)).toEqual(before);
   });
 
+  it('escapes what a terminal would act on in the file contents it prints', async () => {
+    const root = await project();
+    // A line a pull request put next to one the upgrade changes: shown as context of the diff.
+    const planted = '# \u001b[2J\u001b[31merror: fake\u0007 \u202eevil\u009b';
+    await edit(root, VALUES, 'config: {}\n', `config: {}\n${planted}\n`);
+    const result = await upgrade(root, { dryRun: true });
+    expect(result.code).toBe(1);
+    const out = result.lines.join('\n');
+    expect(out).toContain('\n # \\u001b[2J\\u001b[31merror: fake\\u0007 \\u202eevil\\u009b');
+    expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+  });
+
   it('says when nothing would change', async () => {
     const root = await project({}, NEW);
     const before = await snapshot(root, true);
