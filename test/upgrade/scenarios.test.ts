@@ -1017,6 +1017,26 @@ describe('14b. the merge is checked inside the project, on a chart that cannot r
 });
 
 describe('15. records are data, not instructions', () => {
+  it('never deletes a file of the user that a base of this same version lists with its content', async () => {
+    const root = await project({}, NEW);
+    const mine = 'chart/templates/mine.yaml';
+    await write(root, mine, 'kind: ConfigMap\n');
+    const base = JSON.parse(await read(root, '.create-k8s-app/base.json')) as Record<string, string[]>;
+    base[mine] = ['kind: ConfigMap', ''];
+    await write(root, '.create-k8s-app/base.json', JSON.stringify(base));
+    const note = `note: left ${mine} in place: .create-k8s-app/base.json lists it, but create-k8s-app ${NEW} never generates it`;
+    const dry = await upgrade(root, { dryRun: true });
+    expect(dry.lines).toContain(note);
+    expect(statusOf(dry, mine)).toBe('kept');
+    const result = await upgrade(root, {});
+    expect(result.code, result.lines.join('\n')).toBe(0);
+    expect(result.lines).toContain(note);
+    expect(await read(root, mine)).toBe('kind: ConfigMap\n');
+    // The record no longer lists it: the next run has nothing to say about it.
+    expect(JSON.parse(await read(root, '.create-k8s-app/base.json'))).not.toHaveProperty([mine]);
+    expect((await check(root)).code).toBe(0);
+  });
+
   it('refuses a base.json that lists .git/HEAD and src/main.go, and deletes neither', async () => {
     const root = await project();
     await mkdir(join(root, '.git'));
