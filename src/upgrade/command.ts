@@ -21,7 +21,7 @@ import type { AnswerKey, Answers } from '../types.js';
 import { printable, printableText } from '../validate.js';
 import { VERSION } from '../version.js';
 import { inspect } from '../project-fs.js';
-import { applyChanges, assertSettled, describeRecovery, recoverInterrupted, type FileOp } from '../write.js';
+import { applyChanges, assertSettled, describeRecovery, recoverInterrupted, STATE_DIR, type FileOp } from '../write.js';
 import { BASE_FILE, parseBase, serializeBase } from './base.js';
 import { changeDiff } from './diff.js';
 import { findConflictMarkers } from './markers.js';
@@ -307,7 +307,7 @@ async function upgradeSettled(root: string, options: UpgradeOptions): Promise<Up
 
   // What the files would hold afterwards, checked before anything is written. Without conflicts
   // only: a file with markers is not meant to parse until the user resolves it.
-  const problems = plan.conflicts.length === 0 && ops.length > 0 ? await verify(root, plan, disk, answers, options) : [];
+  const problems = plan.conflicts.length === 0 && ops.length > 0 ? await verify(root, plan, disk, answers, options, notes) : [];
   if (problems.length > 0) {
     return {
       code: 3,
@@ -396,6 +396,7 @@ async function verify(
   disk: ReadonlyMap<string, string | null>,
   answers: Answers,
   options: UpgradeOptions,
+  notes: string[],
 ): Promise<string[]> {
   const after = new Map<string, string | null>();
   for (const change of plan.changes) {
@@ -407,7 +408,16 @@ async function verify(
   if (problems.length > 0) return problems;
   const helm = options.helm !== undefined ? options.helm : options.lint === false ? null : findHelm();
   if (!helm) return [];
-  return helmProblems({ helm, root, files: after, release: answers.name, envs: answers.envs });
+  try {
+    return await helmProblems({ helm, root, files: after, release: answers.name, envs: answers.envs });
+  } catch (error) {
+    // A read-only checkout (a CI mount) has no room for the staged chart: the YAML checks above
+    // still ran, helm's are skipped, and the run says so rather than fail.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM' && code !== 'ENOSPC') throw error;
+    notes.push(`note: helm checks of the merge skipped: cannot write ${STATE_DIR}/ (${code})`);
+    return [];
+  }
 }
 
 const ABANDONED_HINT = 'delete them, or rename them to keep them as your own, then run upgrade again';

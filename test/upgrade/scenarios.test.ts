@@ -2,7 +2,7 @@
 // "0.0.9" templates built by test/support/older-release.ts (its list says what differs), edited the
 // way a team would, then upgraded to the current templates as 0.1.0 — in process through
 // upgradeProject, and through the built CLI for exit codes and output.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs, { existsSync } from 'node:fs';
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
@@ -997,6 +997,22 @@ describe('14b. the merge is checked inside the project, on a chart that cannot r
     }
     expect(await helm.calls()).toEqual([]);
     expect(existsSync(join(root, '.create-k8s-app/run'))).toBe(false);
+  });
+
+  it('skips the helm checks with a note where the project cannot be written (a read-only checkout)', async () => {
+    const root = await project();
+    const configmap = 'chart/templates/configmap.yaml';
+    await write(root, configmap, `${await read(root, configmap)}# the team's note\n`);
+    const state = join(root, '.create-k8s-app');
+    // Immutable: no new entry, not even for root (whom permissions would not stop).
+    if (spawnSync('chattr', ['+i', state]).status !== 0) return;
+    try {
+      const result = await upgrade(root, { helm: helms[0].bin, check: true });
+      expect(result.code, result.lines.join('\n')).toBe(1);
+      expect(result.lines[0]).toBe('note: helm checks of the merge skipped: cannot write .create-k8s-app/run/ (EPERM)');
+    } finally {
+      spawnSync('chattr', ['-i', state]);
+    }
   });
 
   it('removes what a killed check left, and only its own folders', async () => {
