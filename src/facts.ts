@@ -1,6 +1,7 @@
 // What the defaults depend on outside the answers: the git repository holding the target.
 // Read from .git/config directly: spawning git would cost more than the whole generation.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readInputFile } from './input-file.js';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Facts } from './options.js';
 import { checkRepoPath, checkRepoUrl } from './validate.js';
@@ -20,7 +21,9 @@ function findGitDir(start: string): string | null {
 function originUrl(gitRoot: string): string | null {
   let config: string;
   try {
-    config = readFileSync(join(gitRoot, '.git', 'config'), 'utf8');
+    // Bounded, and only a regular file: a config that is a FIFO or a link to /dev/zero would
+    // otherwise hang the run or fill its memory. Unreadable, it is no default.
+    config = readInputFile(join(gitRoot, '.git', 'config'), { shown: '.git/config' });
   } catch {
     return null;
   }

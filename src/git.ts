@@ -1,7 +1,10 @@
 // Whether a run that writes into an existing project would overwrite uncommitted work: asks git
 // for the status of exactly the files it would write. Git only reads here: the index is not
-// refreshed (--no-optional-locks), and a repository's fsmonitor hook, which git would run
-// as a program, is switched off.
+// refreshed (--no-optional-locks), and nothing a repository's configuration names is run as a
+// program: its fsmonitor hook is switched off, and so is every clean/smudge filter driver it
+// defines (`git status` runs a clean filter on any file whose stat data does not match the index,
+// as after an unpacked archive or a touch; a `.gitattributes` line in the tree picks the driver).
+// Submodules are not looked into: their configuration is theirs, and no generated file is in one.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -29,11 +32,14 @@ interface GitRun {
   error?: NodeJS.ErrnoException;
 }
 
+/** Settings that keep git from running anything a repository's configuration names. */
+const SAFE = ['-c', 'core.fsmonitor=false', '--no-optional-locks'];
+
 function git(cwd: string, args: string[]): Promise<GitRun> {
   return new Promise((done) => {
     execFile(
       'git',
-      ['-c', 'core.fsmonitor=false', '--no-optional-locks', ...args],
+      [...SAFE, ...args],
       // No pager, no prompt for credentials, no locale-dependent quoting surprises.
       { cwd, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' } },
       (error, stdout, stderr) => {
@@ -51,8 +57,12 @@ function git(cwd: string, args: string[]): Promise<GitRun> {
  */
 export async function uncommittedChanges(root: string, paths: readonly string[]): Promise<string[]> {
   if (paths.length === 0 || enclosingRepository(root) === null) return [];
-  // `:(literal)` so that a generated name is never read as a glob or a magic pathspec.
-  const run = await git(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...paths.map((p) => `:(literal)${p}`)]);
+  const filters = await git(root, ['config', '-z', '--get-regexp', '^filter\\.']);
+  const run = filters.error ? filters : await git(root, [
+    ...filterOverrides(filters.stdout),
+    // `:(literal)` so that a generated name is never read as a glob or a magic pathspec.
+    'status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignore-submodules=all', '--', ...paths.map((p) => `:(literal)${p}`),
+  ]);
   if (run.error) {
     const why = run.error.code === 'ENOENT' ? 'git is not installed' : `git could not run (${run.error.code})`;
     throw new UsageError(`cannot tell whether ${printable(root, Infinity)} has uncommitted changes: ${why}`, ALLOW_DIRTY);
@@ -72,6 +82,20 @@ export async function uncommittedChanges(root: string, paths: readonly string[])
     if (entry[0] === 'R' || entry[0] === 'C') i++;
   }
   return dirty.sort();
+}
+
+/**
+ * `-c` settings that blank out every filter driver named in `git config -z --get-regexp` output
+ * (`key\nvalue\0` entries): with no clean, smudge or process command a driver does nothing, and
+ * a required one makes git fail, which is reported as git being unable to tell.
+ */
+export function filterOverrides(listing: string): string[] {
+  const names = new Set<string>();
+  for (const entry of listing.split('\0')) {
+    const key = /^filter\.(.+)\.[^.]+$/.exec(entry.split('\n')[0])?.[1];
+    if (key !== undefined) names.add(key);
+  }
+  return [...names].flatMap((name) => ['clean', 'smudge', 'process'].flatMap((what) => ['-c', `filter.${name}.${what}=`]));
 }
 
 /** Refuses (exit 2) when any of `paths` has uncommitted changes. */

@@ -240,3 +240,15 @@ export function checkTimeZone(value: string): string | null {
     return `timezone "${shown}" is not a known IANA time zone; use a name like Europe/Berlin, America/New_York or Etc/UTC`;
   }
 }
+
+/**
+ * Text shown as it is, line by line (a diff of file contents): only what a terminal would act on
+ * is escaped, as in printable (C0 and C1 controls, ESC, DEL, bidi controls, line and paragraph
+ * separators), while newlines and tabs stay. A file in a pull request can hold escape sequences
+ * that repaint the terminal or fake a line; printed by --dry-run they are shown, not run.
+ */
+export function printableText(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) =>
+    c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

@@ -141,7 +141,7 @@ const asKnown = (error: unknown, where: string) =>
 
 // ---------------------------------------------------------------- processes
 
-function pidAlive(pid: number): boolean {
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

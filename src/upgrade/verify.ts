@@ -4,11 +4,12 @@
 // leave behind must parse with unique keys, the chart must render to YAML with unique keys, and,
 // as after `create`, `helm lint --strict` must pass, alone and with each environment's values.
 import { execFile } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { Failure } from '../errors.js';
+import { Failure, UsageError } from '../errors.js';
+import { inspect, listProjectDir, makeProjectDirs, readProjectBytes } from '../project-fs.js';
+import { pidAlive, STATE_DIR } from '../write.js';
 import { lintChart } from '../lint.js';
 import { printable } from '../validate.js';
 import { findDuplicateKey } from '../yaml-keys.js';
@@ -54,9 +55,9 @@ export interface HelmCheck {
   envs: readonly string[];
 }
 
-function run(bin: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(bin: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    execFile(bin, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(bin, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = (error as NodeJS.ErrnoException | null)?.code;
       if (typeof code === 'string') fail(new Failure(`cannot run helm (${printable(bin, Infinity)}): ${code}`, 'set HELM_BIN to a helm binary, or pass --no-lint'));
       else done({ code: error ? Number(code ?? 1) : 0, stdout, stderr });
@@ -64,35 +65,77 @@ function run(bin: string, args: string[]): Promise<{ code: number; stdout: strin
   });
 }
 
+/** The most the user's own files under chart/ may hold together to be checked with the merge. */
+export const MAX_CHART_BYTES = 64 * 1024 * 1024;
+
+const VERIFY_DIR = /^verify-(\d+)-[0-9a-f]{8}$/;
+
+/** Removes what checks of runs that died (a SIGKILL) left in the state folder. */
+function removeStale(root: string): void {
+  for (const name of listProjectDir(root, STATE_DIR) ?? []) {
+    const pid = VERIFY_DIR.exec(name)?.[1];
+    if (pid === undefined || pidAlive(Number(pid))) continue;
+    const path = join(root, STATE_DIR, name);
+    // A link planted there is removed as a link, never followed.
+    if (lstatSync(path, { throwIfNoEntry: false })?.isDirectory()) rmSync(path, { recursive: true, force: true });
+  }
+}
+
 /**
- * The chart as the upgrade would leave it, copied into a private temporary folder (the project
- * itself is not written before the checks pass): the generated files with their new content and
- * the user's own regular files under chart/. Links are not copied.
+ * The chart as the upgrade would leave it, copied into a private folder of the project's state
+ * folder (.create-k8s-app/run/, which git ignores): the project itself is not written before the
+ * checks pass, and nothing is written outside it. The copy holds the generated files with their
+ * new content and the user's own regular files under chart/. A link or a special file among
+ * those is refused before helm runs: helm follows links out of a chart (a template linked to
+ * /etc/passwd would be rendered, and its text could reach a CI log), and a FIFO would hang it.
  */
-function stageChart(root: string, files: ReadonlyMap<string, string | null>): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'create-k8s-app-verify-'));
-  const put = (path: string, content: string | Buffer) => {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  };
-  const walk = (rel: string) => {
-    let entries: string[];
-    try {
-      entries = readdirSync(join(root, rel));
-    } catch {
-      return;
-    }
-    for (const name of entries) {
-      const path = posix.join(rel, name);
-      if (files.has(path)) continue;
-      const st = lstatSync(join(root, path), { throwIfNoEntry: false });
-      if (st?.isDirectory()) walk(path);
-      else if (st?.isFile() && st.size <= 4 * 1024 * 1024) put(path, readFileSync(join(root, path)));
+export function stageChart(root: string, files: ReadonlyMap<string, string | null>): { dir: string; cleanup: () => void } {
+  const made = makeProjectDirs(root, STATE_DIR);
+  removeStale(root);
+  const name = `verify-${process.pid}-${Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0')}`;
+  const dir = join(root, STATE_DIR, name);
+  mkdirSync(dir, { mode: 0o700 });
+  const cleanup = () => {
+    rmSync(dir, { recursive: true, force: true });
+    // The state folder and .create-k8s-app/ too, when this run made them and they are empty.
+    for (const d of made) {
+      try {
+        rmdirSync(join(root, d));
+      } catch {
+        // not empty (another run's lock or journal), or gone
+      }
     }
   };
-  walk('chart');
-  for (const [path, text] of files) if (text !== null && path.startsWith('chart/')) put(path, text);
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  try {
+    // Ignored by git even while another run removes the state folder's own .gitignore.
+    writeFileSync(join(dir, '.gitignore'), '*\n', { flag: 'wx' });
+    const put = (path: string, content: string | Buffer) => {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), content, { flag: 'wx' });
+    };
+    let total = 0;
+    const walk = (rel: string) => {
+      for (const entry of listProjectDir(root, rel) ?? []) {
+        const path = posix.join(rel, entry);
+        if (files.has(path)) continue;
+        const kind = inspect(root, path);
+        if (kind === 'dir') walk(path);
+        else if (kind === 'file') {
+          const read = readProjectBytes(root, path);
+          if (read === null) continue;
+          total += read.bytes.length;
+          if (total > MAX_CHART_BYTES) throw new UsageError(`chart/ holds more than ${MAX_CHART_BYTES} bytes of files; it is not a chart to check`, 'remove what does not belong to the chart, or pass --no-lint');
+          put(path, read.bytes);
+        }
+      }
+    };
+    walk('chart');
+    for (const [path, text] of files) if (text !== null && path.startsWith('chart/')) put(path, text);
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+  return { dir, cleanup };
 }
 
 // Monitoring objects render only where the cluster has their API; render them too, so a key given
@@ -107,7 +150,7 @@ export async function helmProblems(check: HelmCheck): Promise<string[]> {
     const problems: string[] = [];
     for (const env of check.envs) {
       const valuesFile = `values-${env}.yaml`;
-      const rendered = await run(check.helm, ['template', check.release, chart, '-f', join(chart, valuesFile), ...MONITORING_APIS]);
+      const rendered = await run(check.helm, ['template', check.release, chart, '-f', join(chart, valuesFile), ...MONITORING_APIS], dir);
       if (rendered.code !== 0) {
         // Helm's message spans lines (the schema errors come below a heading): one line of them.
         const said = rendered.stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^WARNING:/.test(l)).join(' ');

@@ -93,6 +93,20 @@ describe('preset files that are not small regular files', () => {
   });
 });
 
+describe('the enclosing repository\'s config, read for the repo-url default', () => {
+  it('is skipped, not read forever, when it is a link to /dev/zero or a FIFO', () => {
+    for (const kind of ['zero', 'fifo']) {
+      const repo = freshDir(root.dir, `git-${kind}-`);
+      mkdirSync(join(repo, '.git'));
+      if (kind === 'zero') symlinkSync('/dev/zero', join(repo, '.git/config'));
+      else execFileSync('mkfifo', [join(repo, '.git/config')]);
+      const r = runTimed(['demo', '--yes', '--no-lint'], repo);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(join(repo, 'demo/.create-k8s-app.yaml'), 'utf8')).toContain('repo-url: https://git.example.com/platform/demo.git\n');
+    }
+  });
+});
+
 describe('echoed strings are escaped', () => {
   it('shows C0 controls, ESC, DEL, C1 and the bidi controls as escapes', () => {
     const bidi = ['\u061c', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'];
@@ -108,7 +122,7 @@ describe('echoed strings are escaped', () => {
     const name = 'x\n\u001b[31merror: \u202eoops';
     const r = runCli([name, '--name', 'demo', '--yes', '--no-lint'], { cwd });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('created x\\n\\u001b[31merror: \\u202eoops/ (31 files): web, rolling, scaling hpa, restricted, envs staging, prod'.replace('31 files', `${r.stdout.match(/\((\d+) files\)/)![1]} files`));
+    expect(r.stdout.split('\n')[1]).toBe('created x\\n\\u001b[31merror: \\u202eoops/ (31 files): web, rolling, scaling hpa, restricted, envs staging, prod'.replace('31 files', `${r.stdout.match(/\((\d+) files\)/)![1]} files`));
     expect(r.stdout).not.toMatch(/[\u001b\u202e]/);
     const up = runCli(['upgrade', '--check', name, name], { cwd });
     expect(up.stdout).toContain('x\\n\\u001b[31merror: \\u202eoops: up to date');

@@ -181,6 +181,12 @@ describe('SIGKILL in the middle of writing', () => {
       const context = `killed ${delay.toFixed(0)} ms after the first rename, ${done} renamed`;
       const killed = snapshot(target);
       expect(killed, context).not.toEqual(before);
+      if (!existsSync(join(target, '.create-k8s-app', 'run', 'journal.json'))) {
+        // On a loaded machine the kill can land after the commit point: the change is complete
+        // (the state folder's leftovers aside), and read-only runs find it up to date.
+        expect(runCli(['upgrade', '--check', 'demo'], { cwd }).code, context).toBe(0);
+        continue;
+      }
       cuts.add(done);
 
       if (run === 0 && hasGit) {
@@ -209,7 +215,8 @@ describe('SIGKILL in the middle of writing', () => {
       // The next run puts the originals back, then writes: as if it had been the only one.
       const again = runCli(['demo', '--yes', '--force', '--no-lint'], { cwd });
       expect(again.code, again.stderr).toBe(0);
-      expect(again.stdout.split('\n')[0]).toMatch(/^an earlier run was interrupted while writing: put \d+ file\(s\) back as they were before it$/);
+      // After the intro line.
+      expect(again.stdout.split('\n')[1]).toMatch(/^an earlier run was interrupted while writing: put \d+ file\(s\) back as they were before it$/);
       expect(snapshot(target), context).toEqual(after);
     }
     expect(cuts.size, [...cuts].join(', ')).toBeGreaterThanOrEqual(3);

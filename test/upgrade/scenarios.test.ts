@@ -2,10 +2,10 @@
 // "0.0.9" templates built by test/support/older-release.ts (its list says what differs), edited the
 // way a team would, then upgraded to the current templates as 0.1.0 — in process through
 // upgradeProject, and through the built CLI for exit codes and output.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs, { existsSync } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,7 +141,9 @@ async function snapshot(root: string, mtimes = false): Promise<Record<string, st
   const out: Record<string, string> = {};
   for (const path of await walk(root)) {
     const st = await stat(join(root, path));
-    const when = mtimes ? ` ${st.mtimeMs}` : '';
+    // The records' folder is where a check of the merge stages its copy of the chart (in
+    // .create-k8s-app/run/, removed again): its own mtime moves, nothing in it does.
+    const when = mtimes && path !== '.create-k8s-app/' ? ` ${st.mtimeMs}` : '';
     out[path] = path.endsWith('/')
       ? `dir${when}`
       : `${(st.mode & 0o7777).toString(8)}${when} ${(await readFile(join(root, path))).toString('base64')}`;
@@ -572,6 +574,18 @@ describe('8. --dry-run', () => {
     expect(await snapshot(root, true)).toEqual(before);
   });
 
+  it('escapes what a terminal would act on in the file contents it prints', async () => {
+    const root = await project();
+    // A line a pull request put next to one the upgrade changes: shown as context of the diff.
+    const planted = '# \u001b[2J\u001b[31merror: fake\u0007 \u202eevil\u009b';
+    await edit(root, VALUES, 'config: {}\n', `config: {}\n${planted}\n`);
+    const result = await upgrade(root, { dryRun: true });
+    expect(result.code).toBe(1);
+    const out = result.lines.join('\n');
+    expect(out).toContain('\n # \\u001b[2J\\u001b[31merror: fake\\u0007 \\u202eevil\\u009b');
+    expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+  });
+
   it('says when nothing would change', async () => {
     const root = await project({}, NEW);
     const before = await snapshot(root, true);
@@ -933,7 +947,113 @@ describe('14. a merge is validated before it is written', () => {
   });
 });
 
+describe('14b. the merge is checked inside the project, on a chart that cannot reach outside it', () => {
+  /** A helm that logs each call's arguments and working directory, then runs the real one. */
+  async function loggingHelm(dir: string): Promise<{ bin: string; calls: () => Promise<string[]> }> {
+    const log = join(dir, 'helm-calls.log');
+    const bin = join(dir, 'helm');
+    await writeFile(bin, `#!/bin/sh\necho "$PWD $*" >> '${log}'\nexec '${helms[0].bin}' "$@"\n`, { mode: 0o755 });
+    return { bin, calls: async () => (existsSync(log) ? (await readFile(log, 'utf8')).trim().split('\n') : []) };
+  }
+
+  it('stages the merged chart in .create-k8s-app/run/, writes nothing to the temp folder, and removes it', async () => {
+    const root = await project();
+    const configmap = 'chart/templates/configmap.yaml';
+    await write(root, configmap, `${await read(root, configmap)}# the team's note\n`);
+    const helm = await loggingHelm(await tempDir());
+    const temp = await tempDir();
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = temp;
+    try {
+      const checked = await upgrade(root, { helm: helm.bin, check: true });
+      expect(checked.code, checked.lines.join('\n')).toBe(1);
+      const result = await upgrade(root, { helm: helm.bin });
+      expect(result.code, result.lines.join('\n')).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    const calls = await helm.calls();
+    expect(calls.length).toBeGreaterThan(0);
+    const staged = `${root}/.create-k8s-app/run/verify-${process.pid}-`;
+    // Every call names the staged chart, never the project's own chart/ or a folder outside.
+    for (const call of calls) expect(call.split(' ').slice(2).some((arg) => arg.startsWith(staged)), call).toBe(true);
+    for (const call of calls) expect(call).not.toContain(`${root}/chart`);
+    expect(calls.some((call) => call.includes(` template demo ${staged}`))).toBe(true);
+    expect(await readdir(temp)).toEqual([]);
+    expect(existsSync(join(root, '.create-k8s-app/run'))).toBe(false);
+  });
+
+  it('refuses a link among the chart files before helm runs, naming it', async () => {
+    const root = await project();
+    const configmap = 'chart/templates/configmap.yaml';
+    await write(root, configmap, `${await read(root, configmap)}# the team's note\n`);
+    await symlink('/etc/passwd', join(root, 'chart/templates/passwd.yaml'));
+    const helm = await loggingHelm(await tempDir());
+    for (const check of [true, false]) {
+      await expect(upgrade(root, { helm: helm.bin, check })).rejects.toMatchObject({
+        exitCode: 2,
+        message: 'chart/templates/passwd.yaml is a symbolic link; create-k8s-app does not follow links inside a project',
+      });
+    }
+    expect(await helm.calls()).toEqual([]);
+    expect(existsSync(join(root, '.create-k8s-app/run'))).toBe(false);
+  });
+
+  it('skips the helm checks with a note where the project cannot be written (a read-only checkout)', async () => {
+    const root = await project();
+    const configmap = 'chart/templates/configmap.yaml';
+    await write(root, configmap, `${await read(root, configmap)}# the team's note\n`);
+    const state = join(root, '.create-k8s-app');
+    // Immutable: no new entry, not even for root (whom permissions would not stop).
+    if (spawnSync('chattr', ['+i', state]).status !== 0) return;
+    try {
+      const result = await upgrade(root, { helm: helms[0].bin, check: true });
+      expect(result.code, result.lines.join('\n')).toBe(1);
+      expect(result.lines[0]).toBe('note: helm checks of the merge skipped: cannot write .create-k8s-app/run/ (EPERM)');
+    } finally {
+      spawnSync('chattr', ['-i', state]);
+    }
+  });
+
+  it('removes what a killed check left, and only its own folders', async () => {
+    const root = await project();
+    const configmap = 'chart/templates/configmap.yaml';
+    await write(root, configmap, `${await read(root, configmap)}# the team's note\n`);
+    // pid 2^22+1 is above the kernel's pid_max default: no such process.
+    const dead = join(root, '.create-k8s-app/run/verify-4194305-0badc0de');
+    await mkdir(join(dead, 'chart'), { recursive: true });
+    const outside = await tempDir();
+    await symlink(outside, join(root, '.create-k8s-app/run/verify-4194306-0badc0de'));
+    await writeFile(join(outside, 'keep'), 'mine\n');
+    const result = await upgrade(root, { helm: helms[0].bin, check: true });
+    expect(result.code, result.lines.join('\n')).toBe(1);
+    expect(existsSync(dead)).toBe(false);
+    expect(await readFile(join(outside, 'keep'), 'utf8')).toBe('mine\n');
+  });
+});
+
 describe('15. records are data, not instructions', () => {
+  it('never deletes a file of the user that a base of this same version lists with its content', async () => {
+    const root = await project({}, NEW);
+    const mine = 'chart/templates/mine.yaml';
+    await write(root, mine, 'kind: ConfigMap\n');
+    const base = JSON.parse(await read(root, '.create-k8s-app/base.json')) as Record<string, string[]>;
+    base[mine] = ['kind: ConfigMap', ''];
+    await write(root, '.create-k8s-app/base.json', JSON.stringify(base));
+    const note = `note: left ${mine} in place: .create-k8s-app/base.json lists it, but create-k8s-app ${NEW} never generates it`;
+    const dry = await upgrade(root, { dryRun: true });
+    expect(dry.lines).toContain(note);
+    expect(statusOf(dry, mine)).toBe('kept');
+    const result = await upgrade(root, {});
+    expect(result.code, result.lines.join('\n')).toBe(0);
+    expect(result.lines).toContain(note);
+    expect(await read(root, mine)).toBe('kind: ConfigMap\n');
+    // The record no longer lists it: the next run has nothing to say about it.
+    expect(JSON.parse(await read(root, '.create-k8s-app/base.json'))).not.toHaveProperty([mine]);
+    expect((await check(root)).code).toBe(0);
+  });
+
   it('refuses a base.json that lists .git/HEAD and src/main.go, and deletes neither', async () => {
     const root = await project();
     await mkdir(join(root, '.git'));
@@ -1092,6 +1212,22 @@ describe('17. a git tree with uncommitted changes', () => {
     git(root, 'config', 'core.fsmonitor', join(root, '../fsmonitor.sh'));
     await edit(root, VALUES, '    memory: 256Mi', '    memory: 1Gi');
     expect((await cli(['upgrade', '-y'], root)).code).toBe(2);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('runs no clean filter the repository configures, even on files whose stat data is stale', async () => {
+    const root = await committed();
+    const marker = join(root, '..', 'filter-ran');
+    await write(root, '.gitattributes', '* filter=evil\n');
+    git(root, 'add', '.gitattributes');
+    git(root, 'commit', '-qm', 'attributes');
+    git(root, 'config', 'filter.evil.clean', `touch ${marker}; cat`);
+    git(root, 'config', 'filter.other.process', `touch ${marker}`);
+    // As after unpacking an archive: every file's mtime differs from the index, so git re-reads them.
+    const old = new Date('2001-01-01T00:00:00Z');
+    for (const path of [VALUES, DEPLOYMENT]) await utimes(join(root, path), old, old);
+    const result = await cli(['upgrade', '-y'], root);
+    expect(result.code, result.stderr).toBe(0);
     expect(existsSync(marker)).toBe(false);
   });
 
