@@ -26,7 +26,7 @@ function start(args: string[], columns = 80) {
   mkdirSync(cwd);
   // The shell stays after the CLI ends, so its last screen and exit code can be read.
   const command = `env -u CI -u HELM_BIN ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} ${args.join(' ')}; echo "exit=$?"; sleep 60`;
-  tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', '30', '-c', cwd, command);
+  tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', '50', '-c', cwd, command);
   return { name, cwd };
 }
 

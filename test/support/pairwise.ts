@@ -93,10 +93,21 @@ function prefixValid(dims: Dimension[], row: Row, upto: number): boolean {
   return true;
 }
 
-/** Fills the unset (null) dimensions of `fixed` so the row is valid; null if none does. */
+/**
+ * How many partial rows `complete` tries before it calls a pair infeasible. A pair that no row
+ * holds is found out only at its later option, after every choice of the options between: the
+ * search is exponential there. Every feasible pair of today's options is found within a few
+ * dozen tries (defaults first, then the answer that enables it); the bound keeps the infeasible
+ * ones from taking minutes. Coverage below means: of every pair found feasible within it.
+ */
+const SEARCH_BUDGET = 3000;
+
+/** Fills the unset (null) dimensions of `fixed` so the row is valid; null if none does (within the budget). */
 function complete(dims: Dimension[], fixed: (number | null)[]): Row | null {
   const row: Row = fixed.map((v) => v ?? -1);
+  let tries = 0;
   const go = (i: number): boolean => {
+    if (++tries > SEARCH_BUDGET) return false;
     if (i === dims.length) return prefixValid(dims, row, dims.length);
     const choices = fixed[i] !== null ? [fixed[i]!] : [-1, ...dims[i].values.map((_, k) => k)];
     for (const c of choices) {
