@@ -2,11 +2,16 @@
 // test screen of @inquirer/testing: which questions are asked, in which order, with which
 // defaults and choices; a bad value asked again; Ctrl-C; and what the answers make on disk.
 // @inquirer/testing/vitest must be imported first: it hands the prompts its screen.
+// The questions are read by their styling, which the prompts leave out where the environment
+// has no colours (CI, no TERM): colours on, before anything loads.
+vi.hoisted(() => {
+  process.env.FORCE_COLOR = '1';
+});
 import { screen } from '@inquirer/testing/vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { main } from '../src/cli.js';
 import { tempRoot } from './support/project.js';
