@@ -8,11 +8,10 @@ import { stringify } from 'yaml';
 import type { Partial_ } from '../../src/options.js';
 import { render } from '../../src/render.js';
 import type { Answers, AppType } from '../../src/types.js';
-import { judgeAll, type Phase } from '../support/argo/rollouts.js';
 import { renderApplicationChart, renderApplications, type Application } from '../support/argo/appset.js';
 import { helmBinaries } from '../support/helm.js';
 import { answersFor, builtin, MONITORING_APIS, tempRoot, writePlan } from '../support/project.js';
-import { evalQueries, type Labels, type Series } from '../support/promtool.js';
+import type { Labels, Series } from '../support/promtool.js';
 import type { Pod as NetpolPod } from '../support/netpol.js';
 import { podFrom, targetLabels, type TargetPod } from '../support/promtool-targets.js';
 
@@ -144,53 +143,6 @@ export function seriesFor(type: AppType, target: Labels, load: Load): Series[] {
 
 export const STABLE_HASH = '5f6d7c8b9';
 export const CANARY_HASH = '7a8b9c0d1';
-
-export interface AnalysisMetric { template: string; name: string; provider: Obj; query?: string; successCondition?: string; failureCondition?: string }
-
-/**
- * The metrics a Rollout's analysis runs (canary background and step analyses, blue-green pre-
- * and post-promotion), with each template's `{{args.*}}` filled in from the Rollout's args
- * (a value, or podTemplateHashValue Latest/Stable) and the template's defaults.
- */
-export function analysisOf(r: EnvRelease): AnalysisMetric[] {
-  const rollout = one(r.objects, 'Rollout');
-  const s = rollout.spec.strategy;
-  const refs: Obj[] = [s.canary?.analysis, ...(s.canary?.steps ?? []).map((st: Obj) => st.analysis), s.blueGreen?.prePromotionAnalysis, s.blueGreen?.postPromotionAnalysis].filter(Boolean);
-  const metrics: AnalysisMetric[] = [];
-  for (const ref of refs) {
-    const args: Record<string, string> = {};
-    for (const a of ref.args ?? []) {
-      const hash = a.valueFrom?.podTemplateHashValue;
-      args[a.name] = hash ? (hash === 'Latest' ? CANARY_HASH : STABLE_HASH) : a.value;
-    }
-    for (const t of ref.templates) {
-      const template = ofKind(r.objects, 'AnalysisTemplate').find((o) => o.metadata.name === t.templateName);
-      if (!template) throw new Error(`AnalysisTemplate ${t.templateName} is not rendered`);
-      const all = { ...Object.fromEntries((template.spec.args ?? []).filter((a: Obj) => a.value !== undefined).map((a: Obj) => [a.name, a.value])), ...args };
-      for (const m of template.spec.metrics) {
-        const query = m.provider.prometheus?.query;
-        metrics.push({ template: t.templateName, name: m.name, provider: m.provider, query: query && withArgs(query, all), successCondition: m.successCondition, failureCondition: m.failureCondition });
-      }
-    }
-  }
-  return metrics;
-}
-
-/** The phases of every analysis metric of `env` while the new pods get `canary` and the old `stable`. */
-export async function verdicts(project: Generated, env: string, stable: Load, canary: Load | null, extra: Series[] = []): Promise<Phase[]> {
-  const r: EnvRelease = release(project, env);
-  const { pods, services } = runningPods(r, 'update');
-  const series = [
-    ...targetsOf(r, pods.stable!, services).flatMap((t) => seriesFor(project.answers.type, t, stable)),
-    ...(canary ? targetsOf(r, pods.canary!, services).flatMap((t) => seriesFor(project.answers.type, t, canary)) : []),
-    ...extra,
-  ];
-  const metrics = analysisOf(r).filter((m) => m.query);
-  const results = await evalQueries(metrics.map((m) => m.query!), series, '30m');
-  const judged = await judgeAll(metrics.map((m, i) => ({ conditions: m, result: { type: 'vector' as const, samples: results[i] } })));
-  return judged.map((v) => v.phase);
-}
-
 
 /** The release's pod as the NetworkPolicy evaluator sees it. */
 export function netpolPod(r: EnvRelease): NetpolPod {
