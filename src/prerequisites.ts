@@ -3,7 +3,8 @@
 // serving the fields the chart uses), and the names the objects point at (issuers, the Gateway,
 // the secret store) come from the rendered values. The project README lists exactly these, and the
 // terminal's next steps can call `prerequisites(plan, view)` for the same list.
-import { parse } from 'yaml';
+import { defaults, envOverrides } from './values/files.js';
+import { CHART_VALUES, type ValuesModel } from './values/model.js';
 import type { View } from './view.js';
 import type { Plan } from './types.js';
 
@@ -331,11 +332,12 @@ const RULES: Rule[] = [
  * The controllers, CRDs and cluster objects the plan's objects need, in install order. `view` is
  * the answers' view the plan was rendered from.
  */
-export function prerequisites(plan: Plan, view: View): Prerequisite[] {
-  const values = parse(plan.get('chart/values.yaml') ?? '{}') as Values;
+export function prerequisites(plan: Plan, view: View, model: ValuesModel = CHART_VALUES): Prerequisite[] {
+  // From the values model the files were written from, not by reading them back.
+  const values = defaults(model, view) as Values;
   const envValues = view.envs.map((e) => ({
     env: e.name, namespace: e.namespace, host: e.host,
-    values: (parse(plan.get(`chart/values-${e.name}.yaml`) ?? '{}') ?? {}) as Values,
+    values: envOverrides(model, view, e) as Values,
   }));
   const context: Context = { view, kinds: renderedKinds(plan), values, envValues, files: plan };
   return RULES.map((rule) => rule(context)).filter((p) => p !== null)

@@ -71,7 +71,7 @@ export function render(answers: Answers, templates: Templates, version: string, 
   // After the chart: the AppProject allows exactly the kinds its templates render.
   plan.set('argocd/appproject.yaml', run('argocd/appproject.yaml', { ...view, projectKinds: chartKinds(plan) }));
   // Last: the project README's runbook is read from everything else the plan holds.
-  plan.set('README.md', run('README.md', { ...view, runbook: runbook(plan, view) }));
+  plan.set('README.md', run('README.md', { ...view, runbook: runbook(plan, view, values) }));
   return new Map([...plan].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 

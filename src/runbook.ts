@@ -1,7 +1,8 @@
 // The project README's runbook, as data the template lays out: which steps are left (numbered
 // without gaps), which answers are still placeholders, and the real names of the Secrets to
 // create, per environment namespace, with the exact commands.
-import { parse } from 'yaml';
+import { defaults, envOverrides } from './values/files.js';
+import { CHART_VALUES, type ValuesModel } from './values/model.js';
 import { prerequisites } from './prerequisites.js';
 import type { View } from './view.js';
 import type { Plan } from './types.js';
@@ -18,9 +19,10 @@ type Values = Record<string, unknown>;
 const at = (values: Values, key: string): unknown =>
   key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Values)[k] : undefined), values);
 
-export function runbook(plan: Plan, view: View) {
-  const values = (parse(plan.get('chart/values.yaml') ?? '{}') ?? {}) as Values;
-  const envValues = (env: string) => (parse(plan.get(`chart/values-${env}.yaml`) ?? '{}') ?? {}) as Values;
+export function runbook(plan: Plan, view: View, model: ValuesModel = CHART_VALUES) {
+  // From the values model the files were written from, not by reading them back.
+  const values = defaults(model, view) as Values;
+  const envValues = (env: string) => envOverrides(model, view, view.envs.find((e) => e.name === env)!) as Values;
   const keys = view.secretKeys;
   // The chart's Secret: the one named by secrets.existingSecret, or the release's full name, which
   // is the app's name (the ApplicationSet's release name equals the chart name).
@@ -65,7 +67,7 @@ export function runbook(plan: Plan, view: View) {
   let n = 0;
   const steps = Object.fromEntries(STEPS.map((s) => [s, wanted[s] ? ++n : null])) as Record<Step, number | null>;
   return {
-    prerequisites: prerequisites(plan, view),
+    prerequisites: prerequisites(plan, view, model),
     placeholder,
     steps,
     secretName,

@@ -31,6 +31,14 @@ export function defaults(model: ValuesModel, v: View): { [key: string]: Json } {
   return root;
 }
 
+/** What one environment's values-<env>.yaml sets, as `yaml.parse` gives it. */
+export function envOverrides(model: ValuesModel, v: View, env: EnvView): { [key: string]: Json } {
+  const applies = new Set(resolve(model, v).map((r) => r.value.key));
+  const root: { [key: string]: Json } = {};
+  for (const override of model.perEnv) if (applies.has(override.key)) setPath(root, override.key.split('.'), override.value(env, v));
+  return root;
+}
+
 export function valuesYaml(model: ValuesModel, v: View): string {
   const lines = [
     `# Default values for ${v.name}. Each environment's values-<env>.yaml overrides only what differs.`,
