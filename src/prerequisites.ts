@@ -43,8 +43,9 @@ export function renderedKinds(plan: Plan): Set<string> {
   return kinds;
 }
 
-type Values = Record<string, unknown>;
-const at = (values: Values, key: string): unknown =>
+export type Values = Record<string, unknown>;
+/** The value at a dotted key of a values tree, or undefined. */
+export const at = (values: Values, key: string): unknown =>
   key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Values)[k] : undefined), values);
 const yamlList = (items: string[], indent: string) => items.map((i) => `${indent}- ${i}`).join('\n');
 

@@ -3,7 +3,7 @@
 // create, per environment namespace, with the exact commands.
 import { defaults, envOverrides } from './values/files.js';
 import { CHART_VALUES, type ValuesModel } from './values/model.js';
-import { prerequisites } from './prerequisites.js';
+import { at, prerequisites, type Values } from './prerequisites.js';
 import type { View } from './view.js';
 import type { Plan } from './types.js';
 
@@ -15,9 +15,6 @@ export const isPlaceholderHost = (host: string | null) => host !== null && /(^|\
 const STEPS = ['image', 'repo', 'host', 'push', 'prerequisites', 'secrets', 'lint', 'apply', 'check'] as const;
 type Step = (typeof STEPS)[number];
 
-type Values = Record<string, unknown>;
-const at = (values: Values, key: string): unknown =>
-  key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Values)[k] : undefined), values);
 
 export function runbook(plan: Plan, view: View, model: ValuesModel = CHART_VALUES) {
   // From the values model the files were written from, not by reading them back.

@@ -48,21 +48,26 @@ function readQuestion(): Question {
   return { message, default: items.find((line) => line.startsWith('❯'))?.slice(2), choices: items.map((line) => line.slice(2)) };
 }
 
-/**
- * Runs the CLI with a terminal, answering each question from `replies` by its message (the
- * default when absent) until the run ends; a reply that is an array is typed in turn, one per
- * time the question is asked. Returns every question as shown, and every screen seen after a reply.
- */
-async function converse(argv: string[], cwd: string, replies: Record<string, Reply | Reply[]> = {}) {
+/** An interactive Io whose output, and what each prompt leaves behind (without colours), lands in `lines`. */
+function terminalIo(cwd: string) {
   const lines: string[] = [];
   const io = {
     cwd,
     out: (line: string) => lines.push(line),
     err: (line: string) => lines.push(line),
     interactive: true,
-    // What each prompt leaves behind when it ends, without colours, in the output too.
     makeAsk: async () => (await import('../src/prompts.js')).makeAsk((line) => lines.push(plain(line))),
   };
+  return { lines, io };
+}
+
+/**
+ * Runs the CLI with a terminal, answering each question from `replies` by its message (the
+ * default when absent) until the run ends; a reply that is an array is typed in turn, one per
+ * time the question is asked. Returns every question as shown, and every screen seen after a reply.
+ */
+async function converse(argv: string[], cwd: string, replies: Record<string, Reply | Reply[]> = {}) {
+  const { lines, io } = terminalIo(cwd);
   let code: number | undefined;
   const run = main(argv, io).then((c) => (code = c));
   const asked: Question[] = [];
@@ -99,15 +104,7 @@ async function converse(argv: string[], cwd: string, replies: Record<string, Rep
 
 /** Ctrl-C at the question with this message. */
 async function interruptAt(argv: string[], cwd: string, message: string) {
-  const lines: string[] = [];
-  const io = {
-    cwd,
-    out: (line: string) => lines.push(line),
-    err: (line: string) => lines.push(line),
-    interactive: true,
-    // What each prompt leaves behind when it ends, without colours, in the output too.
-    makeAsk: async () => (await import('../src/prompts.js')).makeAsk((line) => lines.push(plain(line))),
-  };
+  const { lines, io } = terminalIo(cwd);
   const run = main(argv, io);
   await screen.next();
   while (readQuestion().message !== message) {
