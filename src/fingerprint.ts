@@ -3,11 +3,12 @@
 // carries other templates is then told apart, and an upgrade can say so.
 //
 // The published bundle has the built-in set's fingerprint compiled in (__TEMPLATES_FINGERPRINT__,
-// computed by the build with fingerprintSources), so a run neither reads the sources nor loads
-// node:crypto; from the sources it is computed once.
+// computed by the build with fingerprintSources), so a run neither reads the sources nor hashes
+// them; from the sources it is computed once.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from './paths.js';
+import { sha256 } from './sha256.js';
 
 declare const __TEMPLATES_FINGERPRINT__: string | undefined;
 
@@ -15,9 +16,7 @@ export const FINGERPRINT = /^[0-9a-f]{12}$/;
 
 /** Fingerprint of (path, bytes) pairs; paths use '/' and the order given does not matter. */
 export function fingerprintFiles(files: Iterable<readonly [string, Uint8Array]>): string {
-  // Loaded here, not at the top: the bundle never calls this, and loading it costs a generation.
-  const { createHash } = process.getBuiltinModule('node:crypto') as typeof import('node:crypto');
-  const hash = createHash('sha256');
+  const hash = sha256();
   const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [path, bytes] of sorted) {
     // Lengths delimit each entry, so no two different sets hash the same stream.

@@ -1,11 +1,11 @@
 // Everything the templates need, derived from the answers in one place so templates hold layout
 // and no logic beyond `if`.
-import { createHash } from 'node:crypto';
 import { parseImage } from './validate.js';
 import { triggerSpec, type TriggerContext, type TriggerSpec } from './keda-triggers.js';
 import { routerSpec, type RouterSpec } from './traffic.js';
 import type { Answers } from './types.js';
 import { IN_CLUSTER } from './clusters.js';
+import { sha256Hex } from './sha256.js';
 
 export interface EnvView {
   name: string;
@@ -90,7 +90,7 @@ export function envHost(host: string, env: string, isProd: boolean): string {
 export function envNamespace(name: string, env: string): string {
   const full = `${name}-${env}`;
   if (full.length <= 63) return full;
-  const hash = createHash('sha256').update(full).digest('hex').slice(0, 6);
+  const hash = sha256Hex(full).slice(0, 6);
   return `${full.slice(0, 63 - hash.length - 1).replace(/-+$/, '')}-${hash}`;
 }
 

@@ -14,7 +14,6 @@
 // holds exactly the bytes the journal says were written, and only from a backup holding exactly
 // the bytes it says were there. A crafted journal can do nothing the repository could not do by
 // itself. One run at a time holds the project's lock (.create-k8s-app/run/lock), only to write.
-import { createHash } from 'node:crypto';
 import {
   chmodSync,
   closeSync,
@@ -36,6 +35,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { Failure, Interrupted, UsageError } from './errors.js';
 import { checkWritable, inspect, isGeneratedShape, makeProjectDirs, readProjectBytes, readProjectFile } from './project-fs.js';
+import { sha256Hex } from './sha256.js';
 import { printable } from './validate.js';
 
 /** Keeps this run's temporary names apart from another's (the pid is in them too); nothing secret. */
@@ -106,13 +106,13 @@ function interruptedAfterCommit(): Interrupted {
  * never half-written.
  */
 function signalCheckpoints(guard: ReturnType<typeof signalGuard>, everyMs = 20): () => Promise<void> | undefined {
-  let last = performance.now();
+  let last = Date.now();
   return () => {
     guard.throwIfCaught();
-    if (performance.now() - last < everyMs) return undefined;
+    if (Date.now() - last < everyMs) return undefined;
     return new Promise<void>((resolve) =>
       setImmediate(() => {
-        last = performance.now();
+        last = Date.now();
         resolve();
       }),
     ).then(() => guard.throwIfCaught());
@@ -479,7 +479,6 @@ interface Journal {
   dirs: string[];
 }
 
-const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 const isHash = (value: unknown): value is string | null => value === null || (typeof value === 'string' && /^[0-9a-f]{64}$/.test(value));
 
 /** A path a change may touch: one of the generator's (so never git's, nor the writer's own state). */
@@ -555,7 +554,7 @@ function undo(root: string, journal: Journal): RecoveryReport {
   for (let i = journal.entries.length - 1; i >= 0; i--) {
     const { path, before, after } = journal.entries[i];
     const current = readProjectBytes(root, path);
-    const now = current === null ? null : sha256(current.bytes);
+    const now = current === null ? null : sha256Hex(current.bytes);
     if (now === before) continue;
     if (now !== after) {
       report.leftAsFound.push(path);
@@ -567,7 +566,7 @@ function undo(root: string, journal: Journal): RecoveryReport {
       continue;
     }
     const backup = readProjectBytes(root, backupOf(i));
-    if (backup === null || sha256(backup.bytes) !== before) {
+    if (backup === null || sha256Hex(backup.bytes) !== before) {
       report.leftAsFound.push(path);
       continue;
     }
@@ -677,7 +676,7 @@ async function change(root: string, ops: readonly FileOp[]): Promise<void> {
       const original = readProjectBytes(root, op.path);
       if (original !== null) writeFresh(join(root, backupOf(i)), original.bytes, original.mode);
       if (op.content !== undefined) writeFresh(join(root, newOf(i)), op.content, op.mode ?? original?.mode ?? 0o644);
-      journal.entries.push({ path: op.path, before: original && sha256(original.bytes), after: op.content === undefined ? null : sha256(op.content) });
+      journal.entries.push({ path: op.path, before: original && sha256Hex(original.bytes), after: op.content === undefined ? null : sha256Hex(op.content) });
       await checkpoint();
     }
     writeJournal(root, journal);
