@@ -61,6 +61,15 @@ const precompiled = {
   },
 };
 
+// yaml's package points Node at its CommonJS build; the bundle takes the ES module build of the
+// same code instead, so each command's chunks keep only the parts of it that command uses.
+const yamlModules = {
+  name: 'yaml-es-modules',
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, () => ({ path: join(root, 'node_modules', 'yaml', 'browser', 'dist', 'index.js') }));
+  },
+};
+
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await esbuild.build({
   entryPoints: { cli: join(src, 'cli.ts') },
@@ -73,10 +82,10 @@ await esbuild.build({
   target: 'node20',
   minify: true,
   legalComments: 'none',
-  // CommonJS libraries in the bundle (yaml, the prompts' terminal helpers) require() Node's modules.
+  // CommonJS libraries in the bundle (the Handlebars runtime, the prompts' terminal helpers) require() Node's modules.
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   // The template set's fingerprint is compiled in, so a run neither reads the sources nor loads node:crypto for it.
   define: { __VERSION__: JSON.stringify(pkg.version), __TEMPLATES_FINGERPRINT__: JSON.stringify(fingerprintSources(root)) },
-  plugins: [precompiled],
+  plugins: [precompiled, yamlModules],
   logLevel: 'warning',
 });
