@@ -115,7 +115,7 @@ const RULES: Rule[] = [
   } : null,
   (c) => {
     const monitors = ['ServiceMonitor', 'PodMonitor', 'PrometheusRule'].filter((k) => c.kinds.has(`monitoring.coreos.com/v1/${k}`));
-    const promTrigger = c.view.prometheusTrigger;
+    const promTrigger = c.view.trigger === 'prometheus';
     if (!monitors.length && !promTrigger) return null;
     const reads = [
       monitors.length ? `The ${monitors.join(' and ').replace(/ and (?=.* and )/g, ', ')} (monitoring.coreos.com/v1), rendered only where its CRDs exist` : '',

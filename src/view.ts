@@ -1,7 +1,7 @@
 // Everything the templates need, derived from the answers in one place so templates hold layout
 // and no logic beyond `if`.
 import { parseImage } from './validate.js';
-import { triggerSpec, type TriggerContext, type TriggerSpec } from './keda-triggers.js';
+import { triggerSpec, type TriggerSpec } from './keda-triggers.js';
 import { routerSpec, type RouterSpec } from './traffic.js';
 import type { Answers } from './types.js';
 import { IN_CLUSTER } from './clusters.js';
@@ -35,7 +35,7 @@ const SIZES: Record<'small' | 'medium', SizeView> = {
 };
 
 /** The trigger as the ScaledObject, the TriggerAuthentication and values.yaml use it. */
-function kedaTriggerView(spec: TriggerSpec, app: TriggerContext) {
+function kedaTriggerView(spec: TriggerSpec) {
   const values = `keda.${spec.valuesKey}`;
   return {
     name: spec.name,
@@ -49,8 +49,6 @@ function kedaTriggerView(spec: TriggerSpec, app: TriggerContext) {
     })),
     /** the scaler's activation field and the Helm text of its value (rendered at keda.minReplicas 0); null without one */
     activation: spec.activation && { field: spec.activation.field, key: `${values}.${spec.activation.key}`, value: `{{ .Values.${values}.${spec.activation.key} | quote }}` },
-    /** the values under `keda.<valuesKey>`: key, `## @param` text, default as YAML */
-    settings: spec.metadata.flatMap((m) => ('fixed' in m ? [] : [{ key: m.key, doc: m.doc, default: m.default(app) }])),
     needsAuth: spec.auth !== null,
     secretParameters: spec.auth && 'secretParameters' in spec.auth ? spec.auth.secretParameters : [],
     podIdentity: spec.auth && 'podIdentity' in spec.auth ? spec.auth.podIdentity : null,
@@ -58,6 +56,7 @@ function kedaTriggerView(spec: TriggerSpec, app: TriggerContext) {
     podIdentitySetup: spec.auth && 'podIdentity' in spec.auth ? spec.auth.setup : null,
     brokerPort: spec.brokerPort,
     brokerCidr: spec.brokerCidr ?? '10.0.0.0/8',
+    publicApi: spec.publicApi ?? null,
   };
 }
 
@@ -127,7 +126,7 @@ export function buildView(a: Answers, version: string) {
     };
   });
   const trigger = a['keda-trigger'];
-  const kedaTrigger = a.scaling === 'keda' && trigger ? kedaTriggerView(triggerSpec(trigger), { name: a.name, isWorker, isGrpc, timeZone: a.timezone }) : null;
+  const kedaTrigger = a.scaling === 'keda' && trigger ? kedaTriggerView(triggerSpec(trigger)) : null;
   return {
     version,
     name: a.name,
@@ -170,12 +169,6 @@ export function buildView(a: Answers, version: string) {
     trigger,
     /** the trigger's row of src/keda-triggers.ts, as the templates read it; null without KEDA */
     kedaTrigger,
-    kafka: trigger === 'kafka',
-    rabbitmq: trigger === 'rabbitmq',
-    awsSqs: trigger === 'aws-sqs',
-    prometheusTrigger: trigger === 'prometheus',
-    cronTrigger: trigger === 'cron',
-    redis: trigger === 'redis',
     triggerNeedsAuth: trigger ? triggerSpec(trigger).auth !== null : false,
     brokerPort: isWorker && trigger ? triggerSpec(trigger).brokerPort : null,
     restricted: a.security === 'restricted',

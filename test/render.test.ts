@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { TRIGGERS } from '../src/keda-triggers.js';
+import { TRIGGERS, type TriggerContext } from '../src/keda-triggers.js';
 import { listTemplateFiles } from '../src/load-templates.js';
 import { loadPreset } from '../src/preset.js';
 import { render, type Templates } from '../src/render.js';
@@ -86,14 +86,18 @@ describe('render', () => {
           expect(scaledObject).toContain(`        ${field.field}: ${field.fixed}\n`);
           continue;
         }
-        expect(values[field.key], field.key).toEqual(parse(field.default(app)));
+        const given = field.default as string | number | ((app: TriggerContext) => string);
+        const expected = typeof given === 'function' ? given(app) : given;
+        expect(values[field.key], field.key).toEqual(expected);
+        // Text from the answers is written double-quoted.
+        if ('quoted' in field) expect(valuesText).toContain(`  ${field.key}: ${JSON.stringify(expected)}\n`);
         expect(valuesText).toContain(`## @param keda.${spec.valuesKey}.${field.key} ${field.doc}\n`);
         const read = `.Values.keda.${spec.valuesKey}.${field.key}`;
         expect(scaledObject).toContain(`        ${field.field}: {{ ${'tpl' in field ? `tpl ${read} .` : read} | quote }}\n`);
       }
       const activation = spec.activation as (typeof TRIGGERS)[number]['activation'];
       if (activation) {
-        expect(values[activation.key], activation.key).toEqual(parse(activation.default));
+        expect(values[activation.key], activation.key).toEqual(activation.default);
         expect(valuesText).toContain(`## @param keda.${spec.valuesKey}.${activation.key} ${activation.doc}\n`);
         expect(scaledObject).toContain(`        ${activation.field}: {{ .Values.keda.${spec.valuesKey}.${activation.key} | quote }}\n`);
       }

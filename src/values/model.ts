@@ -2,7 +2,7 @@
 // the answers it applies to, then what each values-<env>.yaml overrides. chart/values.yaml, the
 // values-<env>.yaml files, values.schema.json and the chart README's values table are all written
 // from these two tables (src/values/files.ts), so a new value is one entry here.
-import { prometheusQuery, triggerSpec, type KedaTrigger } from '../keda-triggers.js';
+import { TRIGGERS, triggerSpec, type TriggerSpec } from '../keda-triggers.js';
 import type { EnvView, View } from '../view.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -51,9 +51,9 @@ export interface ValuesModel {
 }
 
 const server = (v: View) => !v.isCron;
+const prometheus = 'http://prometheus-operated.monitoring.svc:9090';
 const small = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
 const percentPolicy = (value: number) => [{ type: 'Percent', value, periodSeconds: 60 }];
-const prometheus = 'http://prometheus-operated.monitoring.svc:9090';
 /** The NetworkPolicy admits the ingress controller's pods (every router but ALB, which sends from its subnets). */
 const controllerPods = (v: View) => v.restricted && v.hasService && v.trafficRouter.controller !== null;
 const keda = (trigger: (v: View) => boolean) => (v: View) => v.keda && trigger(v);
@@ -68,11 +68,23 @@ function websocketDoc(v: View): string {
   return 'nginx read and send timeouts become websocket.timeoutSeconds (no configuration-snippet needed)';
 }
 
-/** A trigger's activation value (its row in src/keda-triggers.ts): what wakes the app from zero. */
-function activation(name: KedaTrigger, type: 'integer' | 'number', when: (v: View) => boolean): Value {
-  const spec = triggerSpec(name);
-  const a = spec.activation!;
-  return { key: `keda.${spec.valuesKey}.${a.key}`, type, default: Number(a.default), when: keda(when), doc: a.doc };
+/** A trigger's settings under `keda.<valuesKey>` (its row in src/keda-triggers.ts), then what wakes the app from zero. */
+function triggerValues(spec: TriggerSpec): Value[] {
+  const when = keda((v) => v.trigger === spec.name);
+  const settings = spec.metadata.flatMap((m): Value[] => {
+    if ('fixed' in m) return [];
+    const { default: given } = m;
+    return [{
+      key: `keda.${spec.valuesKey}.${m.key}`,
+      type: typeof given === 'number' ? 'integer' : 'string',
+      default: typeof given === 'function' ? (v) => given({ name: v.name, isWorker: v.isWorker, isGrpc: v.isGrpc, timeZone: v.answers.timezone }) : given,
+      ...(m.quoted ? { quoted: 'values' as const } : {}),
+      when,
+      doc: m.doc,
+    }];
+  });
+  const a = spec.activation;
+  return a ? [...settings, { key: `keda.${spec.valuesKey}.${a.key}`, type: a.type, default: a.default, when, doc: a.doc }] : settings;
 }
 
 export const VALUES: readonly Value[] = [
@@ -324,54 +336,9 @@ export const VALUES: readonly Value[] = [
   {
     // aws-sqs authenticates through the pod's IAM role (serviceAccount.annotations), not a Secret.
     key: 'keda.auth.secretName', type: 'string', default: (v) => `${v.name}-keda-auth`, quoted: 'values',
-    when: keda((v) => v.triggerNeedsAuth && !v.awsSqs), doc: "Secret (created by you) holding the trigger's credentials",
+    when: (v) => (v.kedaTrigger?.secretParameters.length ?? 0) > 0, doc: "Secret (created by you) holding the trigger's credentials",
   },
-  { key: 'keda.kafka.bootstrapServers', type: 'string', default: 'kafka-bootstrap.kafka.svc:9092', when: keda((v) => v.kafka), doc: 'Kafka brokers' },
-  {
-    key: 'keda.kafka.consumerGroup', type: 'string', default: (v) => v.name, quoted: 'values', when: keda((v) => v.kafka),
-    doc: 'Consumer group whose lag is measured',
-  },
-  { key: 'keda.kafka.topic', type: 'string', default: (v) => v.name, quoted: 'values', when: keda((v) => v.kafka), doc: 'Topic consumed' },
-  { key: 'keda.kafka.lagThreshold', type: 'integer', default: 50, when: keda((v) => v.kafka), doc: 'Lag per pod that triggers scaling' },
-  activation('kafka', 'integer', (v) => v.kafka),
-  { key: 'keda.rabbitmq.queueName', type: 'string', default: (v) => v.name, quoted: 'values', when: keda((v) => v.rabbitmq), doc: 'Queue consumed' },
-  {
-    key: 'keda.rabbitmq.queueLength', type: 'integer', default: 20, when: keda((v) => v.rabbitmq),
-    doc: 'Messages per pod that trigger scaling',
-  },
-  activation('rabbitmq', 'integer', (v) => v.rabbitmq),
-  {
-    key: 'keda.awsSqs.queueURL', type: 'string', default: (v) => `https://sqs.us-east-1.amazonaws.com/123456789012/${v.name}`,
-    quoted: 'values', when: keda((v) => v.awsSqs), doc: 'SQS queue URL',
-  },
-  { key: 'keda.awsSqs.awsRegion', type: 'string', default: 'us-east-1', when: keda((v) => v.awsSqs), doc: 'AWS region of the queue' },
-  { key: 'keda.awsSqs.queueLength', type: 'integer', default: 5, when: keda((v) => v.awsSqs), doc: 'Messages per pod that trigger scaling' },
-  activation('aws-sqs', 'integer', (v) => v.awsSqs),
-  { key: 'keda.prometheus.serverAddress', type: 'string', default: prometheus, when: keda((v) => v.prometheusTrigger), doc: 'Prometheus URL' },
-  {
-    key: 'keda.prometheus.query', type: 'string', quoted: 'values', when: keda((v) => v.prometheusTrigger),
-    default: (v) => prometheusQuery({ name: v.name, isWorker: v.isWorker, isGrpc: v.isGrpc }),
-    doc: "Query whose value drives scaling; rendered with Helm's `tpl`, so it may use `{{ .Release.Namespace }}`",
-  },
-  {
-    key: 'keda.prometheus.threshold', type: 'integer', default: 100, when: keda((v) => v.prometheusTrigger),
-    doc: 'Query value per pod that triggers scaling',
-  },
-  activation('prometheus', 'number', (v) => v.prometheusTrigger),
-  { key: 'keda.cron.timezone', type: 'string', default: (v) => v.answers.timezone ?? 'Etc/UTC', when: keda((v) => v.cronTrigger), doc: 'IANA time zone of the schedule' },
-  {
-    key: 'keda.cron.start', type: 'string', default: '0 8 * * 1-5', when: keda((v) => v.cronTrigger),
-    doc: 'Cron expression: when the busy window starts',
-  },
-  { key: 'keda.cron.end', type: 'string', default: '0 20 * * 1-5', when: keda((v) => v.cronTrigger), doc: 'Cron expression: when it ends' },
-  {
-    key: 'keda.cron.desiredReplicas', type: 'integer', default: 3, when: keda((v) => v.cronTrigger),
-    doc: 'Pods during the window (more than keda.minReplicas, or the window changes nothing)',
-  },
-  { key: 'keda.redis.address', type: 'string', default: 'redis-master.redis.svc:6379', when: keda((v) => v.redis), doc: 'Redis host:port' },
-  { key: 'keda.redis.listName', type: 'string', default: (v) => v.name, quoted: 'values', when: keda((v) => v.redis), doc: 'List consumed' },
-  { key: 'keda.redis.listLength', type: 'integer', default: 20, when: keda((v) => v.redis), doc: 'Items per pod that trigger scaling' },
-  activation('redis', 'integer', (v) => v.redis),
+  ...TRIGGERS.flatMap(triggerValues),
 
   {
     key: 'vpa.enabled', type: 'boolean', default: false, gap: true,
@@ -509,8 +476,8 @@ export const VALUES: readonly Value[] = [
     default: (v) => (v.brokerPort
       ? [{ to: [{ ipBlock: { cidr: v.kedaTrigger?.brokerCidr ?? '10.0.0.0/8' } }], ports: [{ port: v.brokerPort, protocol: 'TCP' }] }]
       : []),
-    note: (v) => (v.awsSqs ? 'The SQS API answers on public addresses; narrow the CIDR if you use a VPC endpoint.' : v.brokerPort ? `The ${v.trigger} broker; narrow the CIDR to your network.` : null),
-    doc: (v) => `Egress rules besides DNS${v.brokerPort ? ` (the ${v.trigger} broker${v.awsSqs ? ' API' : ''} by default)` : ''}: databases, brokers, APIs`,
+    note: (v) => v.kedaTrigger?.publicApi?.valuesNote ?? (v.brokerPort ? `The ${v.trigger} broker; narrow the CIDR to your network.` : null),
+    doc: (v) => `Egress rules besides DNS${v.brokerPort ? ` (the ${v.trigger} broker${v.kedaTrigger?.publicApi ? ' API' : ''} by default)` : ''}: databases, brokers, APIs`,
   },
 
   {
