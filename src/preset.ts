@@ -39,8 +39,9 @@ export function parseAnswers(
     throw new UsageError(`${file}: more than ${MAX_ENTRIES} keys and list items; an answers file holds a few dozen`);
   }
   const lineCounter = new LineCounter();
-  // uniqueKeys off: findDuplicateKey does the same check in linear time.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  // uniqueKeys off: findDuplicateKey does the same check in linear time. logLevel error: every
+  // problem is told in the one line below; the library's own warnings would only come before it.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, logLevel: 'error' });
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
     const { line } = lineCounter.linePos(error.pos[0]);

@@ -27,7 +27,8 @@ export function serializeAnswers(answers: Answers, version: string, templates = 
 /** The file as written above or edited by hand; every problem names the file and the line. */
 export async function parseRecorded(text: string, file: string): Promise<Recorded> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // Every problem is told in one line naming the file and line, never by the library's warnings.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
   const at = (offset: number) => `${file}:${lineCounter.linePos(offset).line}`;
   if (doc.errors.length > 0) {
     const error = doc.errors[0];

@@ -168,6 +168,13 @@ describe('bad input: one line, exit 2, nothing written', () => {
     expectUsageError(runCli(['demo', '--preset', 'bad.yaml'], { cwd }), 'bad.yaml:3: port');
   });
 
+  it("a preset map with a list for a key gets the tool's one line, not the YAML library's warning too", () => {
+    writeFileSync(join(cwd, 'bad.yaml'), 'type: web\nclusters:\n  ? [a, b]\n  : https://kube.example.com\n');
+    const r = runCli(['demo', '--preset', 'bad.yaml'], { cwd });
+    expectUsageError(r, '[ a, b ]');
+    expect(r.stderr).not.toMatch(/stringified|warning/i);
+  });
+
   it('refuses a non-empty directory without --force; --force writes only generated paths', () => {
     mkdirSync(join(cwd, 'demo'));
     writeFileSync(join(cwd, 'demo', 'notes.txt'), 'mine');
