@@ -18,12 +18,7 @@ import { tempRoot } from './support/project.js';
 
 const root = tempRoot('ck8s-prompts-');
 afterAll(() => root.cleanup());
-let n = 0;
-const freshDir = () => {
-  const dir = join(root.dir, `case-${n++}`);
-  mkdirSync(dir);
-  return dir;
-};
+const freshDir = () => root.fresh();
 
 /** What one question showed: its message, the default it offered, and for a list its choices. */
 interface Question {
@@ -374,7 +369,7 @@ describe('before anything is written', () => {
 
   it('a preset value that clashes with a flag is refused before the first question too', async () => {
     const cwd = freshDir();
-    const preset = join(root.dir, `clash-${n}.yaml`);
+    const preset = `${root.name('clash')}.yaml`;
     writeFileSync(preset, 'type: worker\n');
     const r = await converse(['clash', '--preset', preset, '--strategy', 'blue-green', '--no-lint'], cwd);
     expect(r.code).toBe(2);

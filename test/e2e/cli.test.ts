@@ -14,10 +14,8 @@ import { tempRoot } from '../support/project.js';
 const root = tempRoot('ck8s-cli-');
 afterAll(() => root.cleanup());
 let cwd: string;
-let n = 0;
 beforeEach(() => {
-  cwd = join(root.dir, `case-${n++}`);
-  mkdirSync(cwd);
+  cwd = root.fresh();
 });
 
 const recorded = (dir: string) => parse(readFileSync(join(cwd, dir, '.create-k8s-app.yaml'), 'utf8'));

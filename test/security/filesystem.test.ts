@@ -21,12 +21,7 @@ afterAll(() => {
   root.cleanup();
 });
 
-let n = 0;
-const newDir = () => {
-  const dir = join(root.dir, `case-${n++}`);
-  mkdirSync(dir);
-  return dir;
-};
+const newDir = () => root.fresh();
 
 const isRoot = process.getuid?.() === 0;
 

@@ -15,7 +15,7 @@ import { APP_TYPES, KEDA_TRIGGERS, SCALINGS, SECRET_SOURCES, SECURITY_LEVELS, ST
 import { helmBinaries, runHelm, type HelmBinary } from '../support/helm.js';
 import { limiter, tempRoot } from '../support/project.js';
 import { FRAGMENTS } from './corpus.js';
-import { freshDir, normalized, recordedAnswers, runInProcess, stderrOf } from './support.js';
+import { normalized, recordedAnswers, runInProcess, stderrOf } from './support.js';
 
 const SEED = process.env.FUZZ_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED ?? 20_250_611);
 const SCALE = Number(process.env.FUZZ_RUNS ?? 1);
@@ -165,7 +165,7 @@ const newTally = (): Tally => ({ runs: 0, generated: 0, rejected: 0, reasons: ne
 
 async function runOne(given: Given, tally: Tally): Promise<{ dir: string; answers: Answers } | null> {
   tally.runs++;
-  const cwd = freshDir(root.dir, 'run-');
+  const cwd = root.fresh('run');
   const argv = argvFor(given);
   const r = await runInProcess(argv, cwd);
   const context = `argv ${JSON.stringify(argv)}\n${stderrOf(r)}`;

@@ -13,7 +13,7 @@ import { CLI } from '../support/cli.js';
 import { helmBinaries } from '../support/helm.js';
 import { generateInto, limiter, tempRoot } from '../support/project.js';
 import { casesFor, FIELDS, RAW_PRESETS, type Case, type Field } from './corpus.js';
-import { checkApplicationSet, checkChart, checkRoundTrip, expectCleanRejection, freshDir, normalized, recordedAnswers, runInProcess, stderrOf } from './support.js';
+import { checkApplicationSet, checkChart, checkRoundTrip, expectCleanRejection, normalized, recordedAnswers, runInProcess, stderrOf } from './support.js';
 
 const root = tempRoot('ck8s-hostile-');
 const presets = join(root.dir, 'presets');
@@ -59,7 +59,7 @@ function argsFor(c: Case, channel: Channel): string[] {
 }
 
 async function runCase(c: Case, channel: Channel): Promise<Outcome> {
-  const cwd = freshDir(root.dir, `${c.field}-${channel}-`);
+  const cwd = root.fresh(`${c.field}-${channel}`);
   const r = await runInProcess(argsFor(c, channel), cwd);
   const what = `${channel} ${c.field} ${c.label} ${JSON.stringify(c.value.slice(0, 60))}`;
   if (r.code === 0) {
@@ -97,7 +97,7 @@ describe('hostile hosts behind every router', () => {
     const hosts = [...new Set([accepted[0], accepted.find((h) => h.startsWith('*.')), accepted.reduce((a, b) => (b.length > a.length ? b : a)), accepted.find((h) => h.includes('xn--'))])].filter(Boolean) as string[];
     expect(hosts.length).toBeGreaterThanOrEqual(3);
     const problems = await Promise.all(hosts.flatMap((host) => (['istio', 'gateway-api'] as const).map(async (traffic) => {
-      const dir = freshDir(root.dir, `router-${traffic}-`);
+      const dir = root.fresh(`router-${traffic}`);
       const answers = await generateInto(dir, { name: 'demo', host, strategy: 'canary', traffic });
       return (await helmLimit(() => checkRoundTrip(dir, answers, helm))).map((p) => `${traffic} ${host}: ${p}`);
     })));
@@ -109,7 +109,7 @@ describe('hostile preset files', () => {
   it.each(RAW_PRESETS)('%s', async (_label, text) => {
     const file = join(presets, `raw${presetCount++}.yaml`);
     writeFileSync(file, text);
-    const cwd = freshDir(root.dir, 'raw-');
+    const cwd = root.fresh('raw');
     const r = await runInProcess(['demo', '--preset', file, '--no-lint'], cwd);
     if (r.code !== 0) {
       expectCleanRejection({ code: r.code, stderr: stderrOf(r) }, cwd, `${file}:`);
@@ -144,7 +144,7 @@ describe('the built binary behaves like main()', () => {
   it(`refuses ${samples.length} hostile values per channel with one line and exit 2`, async () => {
     expect(samples.length).toBe(FIELDS.length * 2);
     await Promise.all(samples.flatMap(([, c]) => (['flag', 'preset'] as Channel[]).map(async (channel) => {
-      const cwd = freshDir(root.dir, 'bin-');
+      const cwd = root.fresh('bin');
       const r = await spawnCli(argsFor(c, channel), cwd);
       expectCleanRejection(r, cwd, c.field);
       expect(r.stdout).toBe('');

@@ -10,7 +10,7 @@ import { parseAnswers } from '../../src/preset.js';
 import { checkRepoUrl, printable } from '../../src/validate.js';
 import { CLI, runCli } from '../support/cli.js';
 import { tempRoot } from '../support/project.js';
-import { expectCleanRejection, freshDir } from './support.js';
+import { expectCleanRejection } from './support.js';
 
 const root = tempRoot('ck8s-limits-');
 afterAll(() => root.cleanup());
@@ -37,14 +37,14 @@ function runTimed(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { c
 
 describe('preset files that are not small regular files', () => {
   it('refuses /dev/zero at once, without reading it', () => {
-    const cwd = freshDir(root.dir, 'zero-');
+    const cwd = root.fresh('zero');
     const r = runTimed(['demo', '--preset', '/dev/zero', '--yes', '--no-lint'], cwd);
     expectCleanRejection(r, cwd, '/dev/zero is a character device, not a regular file');
     expect(r.ms).toBeLessThan(10_000);
   });
 
   it('refuses a FIFO at once instead of waiting for a writer', () => {
-    const cwd = freshDir(root.dir, 'fifo-');
+    const cwd = root.fresh('fifo');
     const fifo = join(root.dir, 'preset.fifo');
     execFileSync('mkfifo', [fifo]);
     const r = runTimed(['demo', '--preset', fifo, '--yes', '--no-lint'], cwd);
@@ -52,13 +52,13 @@ describe('preset files that are not small regular files', () => {
   });
 
   it('refuses a directory', () => {
-    const cwd = freshDir(root.dir, 'dir-');
+    const cwd = root.fresh('dir');
     const r = runCli(['demo', '--preset', root.dir, '--yes', '--no-lint'], { cwd });
     expectCleanRejection(r, cwd, 'is a directory, not a regular file');
   });
 
   it('refuses a file over 1 MiB before reading it, and takes one at the cap', () => {
-    const cwd = freshDir(root.dir, 'big-');
+    const cwd = root.fresh('big');
     const over = join(root.dir, 'over.yaml');
     writeFileSync(over, `type: web\n${'#'.repeat(INPUT_MAX_BYTES - 10)}\n`);
     const r = runCli(['demo', '--preset', over, '--yes', '--no-lint'], { cwd });
@@ -85,7 +85,7 @@ describe('preset files that are not small regular files', () => {
     }
     // Below the bound, duplicates are found by line, in linear time.
     expect(() => parseAnswers('type: web\nname: a\nname: b\n', 'p.yaml')).toThrow(/^p\.yaml:3: name: the key is given twice$/);
-    const cwd = freshDir(root.dir, 'many-');
+    const cwd = root.fresh('many');
     const file = join(root.dir, 'many.yaml');
     writeFileSync(file, many);
     const r = runTimed(['demo', '--preset', file, '--yes', '--no-lint'], cwd);
@@ -96,7 +96,7 @@ describe('preset files that are not small regular files', () => {
 describe('the enclosing repository\'s config, read for the repo-url default', () => {
   it('is skipped, not read forever, when it is a link to /dev/zero or a FIFO', () => {
     for (const kind of ['zero', 'fifo']) {
-      const repo = freshDir(root.dir, `git-${kind}-`);
+      const repo = root.fresh(`git-${kind}`);
       mkdirSync(join(repo, '.git'));
       if (kind === 'zero') symlinkSync('/dev/zero', join(repo, '.git/config'));
       else execFileSync('mkfifo', [join(repo, '.git/config')]);
@@ -118,7 +118,7 @@ describe('echoed strings are escaped', () => {
   });
 
   it('prints a directory name with a newline, ESC and U+202E escaped, never as a fake error line', () => {
-    const cwd = freshDir(root.dir, 'spoof-');
+    const cwd = root.fresh('spoof');
     const name = 'x\n\u001b[31merror: \u202eoops';
     const r = runCli([name, '--name', 'demo', '--yes', '--no-lint'], { cwd });
     expect(r.code, r.stderr).toBe(0);
@@ -136,7 +136,7 @@ describe('echoed strings are escaped', () => {
       expect(message).not.toContain('s3cret');
       expect(message).toContain('***@github.com/acme/x.git');
     }
-    const cwd = freshDir(root.dir, 'cred-');
+    const cwd = root.fresh('cred');
     const r = runCli(['demo', '--repo-url', 'https://ci:ghp_s3cret@github.com/acme/x.git', '--yes', '--no-lint'], { cwd });
     expectCleanRejection(r, cwd, '"https://***@github.com/acme/x.git" holds credentials');
     expect(r.stderr).not.toContain('s3cret');
@@ -145,13 +145,13 @@ describe('echoed strings are escaped', () => {
 
 describe('each former "this is a bug" gives one line naming its cause', () => {
   const project = (prefix: string) => {
-    const cwd = freshDir(root.dir, prefix);
+    const cwd = root.fresh(prefix);
     expect(runCli(['demo', '--yes', '--no-lint'], { cwd }).code).toBe(0);
     return { cwd, dir: join(cwd, 'demo') };
   };
 
   it('upgrade of a file: exit 2, not a directory', () => {
-    const { cwd } = project('file-');
+    const { cwd } = project('file');
     writeFileSync(join(cwd, 'notes.txt'), 'x\n');
     for (const args of [['upgrade', 'notes.txt'], ['upgrade', '--check', 'notes.txt']]) {
       expectOneLine(runCli(args, { cwd }), 2, /notes\.txt is not a directory: upgrade takes the folder of a generated project$/);
@@ -160,22 +160,22 @@ describe('each former "this is a bug" gives one line naming its cause', () => {
   });
 
   it('EISDIR: a folder where .create-k8s-app.yaml or base.json belongs is exit 2', () => {
-    const { dir, cwd } = project('eisdir-');
+    const { dir, cwd } = project('eisdir');
     rmSync(join(dir, '.create-k8s-app.yaml'));
     mkdirSync(join(dir, '.create-k8s-app.yaml'));
     expectOneLine(runCli(['upgrade', 'demo'], { cwd }), 2, 'error: .create-k8s-app.yaml is a directory, not a regular file');
-    const other = project('eisdir-base-');
+    const other = project('eisdir-base');
     rmSync(join(other.dir, '.create-k8s-app/base.json'));
     mkdirSync(join(other.dir, '.create-k8s-app/base.json'));
     expectOneLine(runCli(['upgrade', '--check', 'demo'], { cwd: other.cwd }), 2, 'error: .create-k8s-app/base.json is a directory, not a regular file');
-    const generated = project('eisdir-file-');
+    const generated = project('eisdir-file');
     rmSync(join(generated.dir, 'chart/values.yaml'));
     mkdirSync(join(generated.dir, 'chart/values.yaml'));
     expectOneLine(runCli(['upgrade', 'demo'], { cwd: generated.cwd }), 2, 'error: chart/values.yaml is a folder, where create-k8s-app keeps a file');
   });
 
   it('answers files: a FIFO, a link, over the cap', () => {
-    const { dir, cwd } = project('answers-');
+    const { dir, cwd } = project('answers');
     const answers = join(dir, '.create-k8s-app.yaml');
     const text = readFileSync(answers, 'utf8');
     rmSync(answers);
@@ -196,7 +196,7 @@ describe('each former "this is a bug" gives one line naming its cause', () => {
   });
 
   it('a malformed journal left in the project: one line, and the project is not touched', () => {
-    const { dir, cwd } = project('journal-');
+    const { dir, cwd } = project('journal');
     mkdirSync(join(dir, '.create-k8s-app/run'), { recursive: true });
     writeFileSync(join(dir, '.create-k8s-app/run/journal.json'), '{"entries": 5}');
     const before = readdirSync(dir).sort();
@@ -207,17 +207,17 @@ describe('each former "this is a bug" gives one line naming its cause', () => {
   });
 
   it('--secrets sealed --secret-keys __proto__: exit 2 naming the key', () => {
-    const cwd = freshDir(root.dir, 'proto-');
+    const cwd = root.fresh('proto');
     const r = runCli(['demo', '--secrets', 'sealed', '--secret-keys', '__proto__', '--yes', '--no-lint'], { cwd });
     expectCleanRejection(r, cwd, 'secret key "__proto__" is reserved');
   });
 
   it('a HELM_BIN that names no program: exit 2 naming HELM_BIN, nothing written', () => {
-    const cwd = freshDir(root.dir, 'helmbin-');
+    const cwd = root.fresh('helmbin');
     const r = runCli(['demo', '--yes'], { cwd, env: { HELM_BIN: join(cwd, 'no-helm') } });
     expectCleanRejection(r, cwd, `HELM_BIN=${join(cwd, 'no-helm')} is not an executable file`);
     expect(existsSync(join(cwd, 'demo'))).toBe(false);
-    const { cwd: up } = project('helmbin-up-');
+    const { cwd: up } = project('helmbin-up');
     writeFileSync(join(up, 'demo/chart/values.yaml'), `${readFileSync(join(up, 'demo/chart/values.yaml'), 'utf8')}# edited\n`);
     // An upgrade with nothing to merge needs no helm; this one has an edit but no template change.
     expect(runCli(['upgrade', 'demo'], { cwd: up, env: { HELM_BIN: 'no-such-helm' } }).code).toBe(0);

@@ -11,15 +11,13 @@ import { snapshot } from './processes.js';
 
 const root = tempRoot('ck8s-journal-');
 afterAll(() => root.cleanup());
-let n = 0;
 
 const sha = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 const RUN = '.create-k8s-app/run';
 
 /** A generated project beside a victim folder, in a fresh case folder. */
 function setup(): { cwd: string; project: string; victim: string } {
-  const cwd = join(root.dir, `case-${n++}`);
-  mkdirSync(cwd);
+  const cwd = root.fresh();
   const r = runCli(['demo', '--yes', '--no-lint'], { cwd });
   expect(r.code, r.stderr).toBe(0);
   const victim = join(cwd, 'victim');

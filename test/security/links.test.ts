@@ -13,14 +13,12 @@ import { snapshot } from './processes.js';
 
 const root = tempRoot('ck8s-links-');
 afterAll(() => root.cleanup());
-let n = 0;
 
 const SECRET = 'GITHUB_TOKEN=ghp_secret_value_that_must_not_leak\n';
 
 /** A generated project, an older-looking state of it (so upgrade has work to do), and a folder outside. */
 function setup(): { cwd: string; project: string; outside: string } {
-  const cwd = join(root.dir, `case-${n++}`);
-  mkdirSync(cwd);
+  const cwd = root.fresh();
   const r = runCli(['demo', '--yes', '--no-lint'], { cwd });
   expect(r.code, r.stderr).toBe(0);
   const project = join(cwd, 'demo');

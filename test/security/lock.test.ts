@@ -11,12 +11,10 @@ import { logged, snapshot, start, waitFor } from './processes.js';
 
 const root = tempRoot('ck8s-lock-');
 afterAll(() => root.cleanup());
-let n = 0;
 const LOCK = '.create-k8s-app/run/lock';
 
 function project(): { cwd: string; target: string } {
-  const cwd = join(root.dir, `case-${n++}`);
-  mkdirSync(cwd);
+  const cwd = root.fresh();
   const r = runCli(['demo', '--yes', '--no-lint'], { cwd });
   expect(r.code, r.stderr).toBe(0);
   return { cwd, target: join(cwd, 'demo') };
@@ -32,9 +30,9 @@ async function deadPid(): Promise<number> {
 describe('a second run while one is writing', () => {
   it('exits 1 with one line naming the holder; read-only runs too; the first run is unaffected', async () => {
     const { cwd, target } = project();
-    const log = join(root.dir, `log-${n++}`);
+    const log = root.name('log');
     // The first run stalls after its first rename until the gate file goes.
-    const gate = join(root.dir, `gate-${n++}`);
+    const gate = root.name('gate');
     writeFileSync(gate, '');
     const first = start(['upgrade', '--set', 'strategy=canary', 'demo'], cwd, { only: '/.create-k8s-app/run/new/', calls: 'renameSync', log, gate });
     await waitFor('the first run to be writing', () => logged(log).length > 0);

@@ -1,7 +1,7 @@
 // Shared by the security tests: the CLI run in-process with a captured Io, the "one clean line"
 // contract for rejections, and the round-trip check that every answer reaches the rendered
 // objects as the very string that was given.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -34,10 +34,6 @@ export async function runInProcess(argv: string[], cwd: string): Promise<RunResu
   };
   const code = await main(argv, io);
   return { code, out, err };
-}
-
-export function freshDir(root: string, prefix: string): string {
-  return mkdtempSync(join(root, prefix));
 }
 
 /** Exit 2, `error: …` and at most a `hint: …`, each one line, no stack, and nothing written. */

@@ -10,12 +10,7 @@ import { logged, start, waitFor } from './processes.js';
 
 const root = tempRoot('ck8s-target-');
 afterAll(() => root.cleanup());
-let n = 0;
-const newCwd = () => {
-  const dir = join(root.dir, `case-${n++}`);
-  mkdirSync(dir);
-  return dir;
-};
+const newCwd = () => root.fresh();
 
 describe('an existing empty target', () => {
   it('keeps its inode and its mode', () => {
@@ -45,7 +40,7 @@ describe('an existing empty target', () => {
     const cwd = newCwd();
     mkdirSync(join(cwd, 'demo'));
     const inode = statSync(join(cwd, 'demo')).ino;
-    const log = join(root.dir, `log-${n++}`);
+    const log = root.name('log');
     const run = start(['demo', '--yes', '--no-lint'], cwd, { pauseMs: 30, only: '/.create-k8s-app/run/new/', calls: 'renameSync', log });
     await waitFor('files renamed into place', () => logged(log).length >= 3);
     run.child.kill('SIGTERM');

@@ -1,6 +1,6 @@
 // Generates projects in-process (rendering is pure) and verifies them the way the matrix and
 // preset tests need: real helm lint/template on Helm 3 and 4, schemas, policies, references.
-import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -29,9 +29,24 @@ export async function answersFor(given: Partial_): Promise<Answers> {
   return resolveAnswers({ flags: given, preset: null, facts: { originUrl: null, repoPath: null }, ask: null, yes: true });
 }
 
-export function tempRoot(prefix: string): { dir: string; cleanup(): void } {
+/**
+ * A temporary folder for one test file. `name(stem)` is a path in it nothing uses yet (`<stem>-<n>`);
+ * `fresh(stem)` makes a new empty folder there.
+ */
+export function tempRoot(prefix: string) {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  let n = 0;
+  const name = (stem: string) => join(dir, `${stem}-${n++}`);
+  return {
+    dir,
+    name,
+    fresh(stem = 'case'): string {
+      const path = name(stem);
+      mkdirSync(path);
+      return path;
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export async function writePlan(dir: string, plan: Plan): Promise<void> {
