@@ -5,7 +5,7 @@
 // run ends with the tree byte for byte as before or as intended, and the runs are checked to
 // have been cut at several distinct points.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recoverInterrupted } from '../../src/write.js';
@@ -21,13 +21,8 @@ try {
   hasGit = false;
 }
 afterAll(() => root.cleanup());
-let n = 0;
-const newCwd = () => {
-  const dir = join(root.dir, `case-${n++}`);
-  mkdirSync(dir);
-  return dir;
-};
-const newLog = () => join(root.dir, `log-${n++}.txt`);
+const newCwd = () => root.fresh();
+const newLog = () => `${root.name('log')}.txt`;
 
 const countFiles = (dir: string) => Object.keys(snapshot(dir)).filter((p) => !p.endsWith('/')).length;
 const stagingDirs = (cwd: string, name: string) => readdirSync(cwd).filter((e) => e.startsWith(`.${name}.create-k8s-app-staging-`));
@@ -61,6 +56,18 @@ async function atRandomPoint(log: string, files: number): Promise<number> {
   const delay = Math.random() * files * RENAMES.pauseMs;
   await sleep(delay);
   return delay;
+}
+
+/** A `--force` run into a fresh user folder, caught after its first rename plus a random part of the write. */
+async function forcedWriteAtRandomPoint() {
+  const cwd = newCwd();
+  const target = join(cwd, 'demo');
+  userProject(target);
+  const before = snapshot(target);
+  const log = newLog();
+  const { child, exited } = start(['demo', '--yes', '--force', '--no-lint'], cwd, { ...RENAMES, log });
+  const delay = await atRandomPoint(log, 24);
+  return { cwd, target, before, log, child, exited, delay };
 }
 
 describe('Ctrl-C at a prompt, on a real terminal', () => {
@@ -112,13 +119,7 @@ describe('SIGINT, SIGTERM, SIGHUP and SIGQUIT while applying --force', () => {
     const after = forcedReference();
     const cuts = new Set<number>();
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const) {
-      const cwd = newCwd();
-      const target = join(cwd, 'demo');
-      userProject(target);
-      const before = snapshot(target);
-      const log = newLog();
-      const { child, exited } = start(['demo', '--yes', '--force', '--no-lint'], cwd, { ...RENAMES, log });
-      const delay = await atRandomPoint(log, 24);
+      const { target, before, log, child, exited, delay } = await forcedWriteAtRandomPoint();
       const sent = Date.now();
       child.kill(signal);
       const exit = await exited;
@@ -168,13 +169,7 @@ describe('SIGKILL in the middle of writing', () => {
     const after = forcedReference();
     const cuts = new Set<number>();
     for (let run = 0; run < 5; run++) {
-      const cwd = newCwd();
-      const target = join(cwd, 'demo');
-      userProject(target);
-      const before = snapshot(target);
-      const log = newLog();
-      const { child, exited } = start(['demo', '--yes', '--force', '--no-lint'], cwd, { ...RENAMES, log });
-      const delay = await atRandomPoint(log, 24);
+      const { cwd, target, before, log, child, exited, delay } = await forcedWriteAtRandomPoint();
       child.kill('SIGKILL');
       expect((await exited).signal).toBe('SIGKILL');
       const done = logged(log).length;
@@ -206,7 +201,7 @@ describe('SIGKILL in the middle of writing', () => {
       expect(snapshot(target), 'a read-only run changes nothing').toEqual(killed);
 
       // Recovery alone puts back exactly what was there: bytes, modes, folders.
-      const recovered = join(root.dir, `recovered-${n++}`);
+      const recovered = root.name('recovered');
       cpSync(target, recovered, { recursive: true });
       expect(recoverInterrupted(recovered), context).toMatchObject({ leftAsFound: [] });
       expect(snapshot(recovered), context).toEqual(before);
