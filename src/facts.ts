@@ -6,7 +6,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Facts } from './options.js';
 import { checkRepoPath, checkRepoUrl } from './validate.js';
 
-function findGitDir(start: string): string | null {
+/** The folder holding `.git` at or above `start`, or null outside any repository. */
+export function enclosingRepository(start: string): string | null {
   let dir = resolve(start);
   for (;;) {
     // existsSync, not a statSync that throws: a thrown error costs a stack trace per level, per
@@ -33,7 +34,7 @@ function originUrl(gitRoot: string): string | null {
 }
 
 export function gatherFacts(target: string): Facts {
-  const root = findGitDir(dirname(resolve(target)));
+  const root = enclosingRepository(dirname(resolve(target)));
   if (!root) return { originUrl: null, repoPath: null };
   const path = relative(root, resolve(target)).split(sep).join('/') || '.';
   const url = originUrl(root);

@@ -6,23 +6,11 @@
 // as after an unpacked archive or a touch; a `.gitattributes` line in the tree picks the driver).
 // Submodules are not looked into: their configuration is theirs, and no generated file is in one.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
+import { enclosingRepository } from './facts.js';
 import { printable } from './validate.js';
 
 const ALLOW_DIRTY = 'pass --allow-dirty to write anyway';
-
-/** The folder holding `.git` at or above `dir`, or null outside any repository. */
-export function enclosingRepository(dir: string): string | null {
-  let at = resolve(dir);
-  for (;;) {
-    if (existsSync(join(at, '.git'))) return at;
-    const parent = dirname(at);
-    if (parent === at) return null;
-    at = parent;
-  }
-}
 
 interface GitRun {
   code: number | null;

@@ -1,6 +1,6 @@
 // `create-k8s-app upgrade [directory...]`: re-render with this version and the recorded (or
 // --set) answers, then merge per file with the recorded base and the user's copy.
-import { lstatSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { coerce, resolveAnswers } from '../answers.js';
 import type { UpgradeArgs } from '../args.js';
