@@ -37,7 +37,7 @@ const FILES: readonly [string, When][] = [
   ['chart/templates/hpa.yaml', (v) => v.hpa],
   ['chart/templates/scaledobject.yaml', (v) => v.keda],
   ['chart/templates/vpa.yaml', always],
-  ['chart/templates/triggerauthentication.yaml', (v) => v.keda && v.triggerNeedsAuth],
+  ['chart/templates/triggerauthentication.yaml', (v) => v.kedaTrigger?.needsAuth === true],
   ['chart/templates/pdb.yaml', (v) => v.pdb],
   ['chart/templates/externalsecret.yaml', (v) => v.externalSecret],
   ['chart/templates/sealedsecret.yaml', (v) => v.sealedSecret],

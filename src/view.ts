@@ -169,8 +169,8 @@ export function buildView(a: Answers, version: string) {
     trigger,
     /** the trigger's row of src/keda-triggers.ts, as the templates read it; null without KEDA */
     kedaTrigger,
-    triggerNeedsAuth: trigger ? triggerSpec(trigger).auth !== null : false,
-    brokerPort: isWorker && trigger ? triggerSpec(trigger).brokerPort : null,
+    /** the port a worker opens to its trigger's broker (the NetworkPolicy's egress), null otherwise */
+    brokerPort: isWorker ? (kedaTrigger?.brokerPort ?? null) : null,
     restricted: a.security === 'restricted',
     security: a.security,
     monitoring,

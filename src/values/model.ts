@@ -2,7 +2,7 @@
 // the answers it applies to, then what each values-<env>.yaml overrides. chart/values.yaml, the
 // values-<env>.yaml files, values.schema.json and the chart README's values table are all written
 // from these two tables (src/values/files.ts), so a new value is one entry here.
-import { TRIGGERS, triggerSpec, type TriggerSpec } from '../keda-triggers.js';
+import { TRIGGERS, type TriggerSpec } from '../keda-triggers.js';
 import type { EnvView, View } from '../view.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -308,8 +308,8 @@ export const VALUES: readonly Value[] = [
   {
     key: 'keda.minReplicas', type: 'integer', default: 1, gap: true, when: (v) => v.keda,
     doc: (v) => {
-      const wake = v.trigger ? triggerSpec(v.trigger).activation : null;
-      return `Fewest pods; 0 scales to zero and ${wake ? `wakes the app once the trigger passes keda.${v.kedaTrigger!.valuesKey}.${wake.key}` : 'keeps it there outside the busy window'}`;
+      const wake = v.kedaTrigger?.activation;
+      return `Fewest pods; 0 scales to zero and ${wake ? `wakes the app once the trigger passes ${wake.key}` : 'keeps it there outside the busy window'}`;
     },
   },
   { key: 'keda.maxReplicas', type: 'integer', default: 5, when: (v) => v.keda, doc: 'Most pods' },
