@@ -39,7 +39,7 @@ import { sha256Hex } from './sha256.js';
 import { printable } from './validate.js';
 
 /** Keeps this run's temporary names apart from another's (the pid is in them too); nothing secret. */
-const randomToken = () => Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
+export const randomToken = () => Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
 
 const STAGING_MARK = '.create-k8s-app-staging-';
 /** The staging name keeps at most this many bytes of the target's, so it stays a valid name (255). */
@@ -526,7 +526,8 @@ function writeJournal(root: string, journal: Journal): void {
   renameSync(`${file}.tmp`, file);
 }
 
-function removeDirsIfEmpty(root: string, dirs: readonly string[], checked = false): void {
+/** Removes each of `dirs` (relative to `root`) that is an empty folder; `checked`: they are known to be folders this run made. */
+export function removeDirsIfEmpty(root: string, dirs: readonly string[], checked = false): void {
   for (const dir of dirs) {
     try {
       if (!checked && inspect(root, dir) !== 'dir') continue;

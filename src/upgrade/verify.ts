@@ -4,12 +4,12 @@
 // leave behind must parse with unique keys, the chart must render to YAML with unique keys, and,
 // as after `create`, `helm lint --strict` must pass, alone and with each environment's values.
 import { execFile } from 'node:child_process';
-import { lstatSync, mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { Failure, UsageError } from '../errors.js';
 import { inspect, listProjectDir, makeProjectDirs, readProjectBytes } from '../project-fs.js';
-import { pidAlive, STATE_DIR } from '../write.js';
+import { pidAlive, randomToken, removeDirsIfEmpty, STATE_DIR } from '../write.js';
 import { lintChart } from '../lint.js';
 import { printable } from '../validate.js';
 import { findDuplicateKey } from '../yaml-keys.js';
@@ -92,19 +92,14 @@ function removeStale(root: string): void {
 export function stageChart(root: string, files: ReadonlyMap<string, string | null>): { dir: string; cleanup: () => void } {
   const made = makeProjectDirs(root, STATE_DIR);
   removeStale(root);
-  const name = `verify-${process.pid}-${Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0')}`;
+  const name = `verify-${process.pid}-${randomToken()}`;
   const dir = join(root, STATE_DIR, name);
   mkdirSync(dir, { mode: 0o700 });
   const cleanup = () => {
     rmSync(dir, { recursive: true, force: true });
-    // The state folder and .create-k8s-app/ too, when this run made them and they are empty.
-    for (const d of made) {
-      try {
-        rmdirSync(join(root, d));
-      } catch {
-        // not empty (another run's lock or journal), or gone
-      }
-    }
+    // The state folder and .create-k8s-app/ too, when this run made them and they are empty
+    // (another run's lock or journal keeps them).
+    removeDirsIfEmpty(root, made, true);
   };
   try {
     // Ignored by git even while another run removes the state folder's own .gitignore.
