@@ -11,6 +11,7 @@ import { findHelm, lintChart } from './lint.js';
 import { ANSWERS_FILE, withMetadata } from './metadata.js';
 import { nextSteps } from './next-steps.js';
 import { OPTIONS } from './options.js';
+import { loadPreset } from './preset.js';
 import { render } from './render.js';
 import type { Answers } from './types.js';
 import { printable } from './validate.js';
@@ -57,8 +58,7 @@ export async function create(args: CreateArgs, io: Io): Promise<number> {
   };
   // Before anything is asked or written: a HELM_BIN that names no program is bad input, not a lint failure.
   const helm = args.lint ? findHelm() : null;
-  // Lazily: presets are YAML, and the YAML library is not worth loading for a run without one.
-  const preset = args.preset ? (await import('./preset.js')).loadPreset(args.preset) : null;
+  const preset = args.preset ? loadPreset(args.preset) : null;
   const ask = !args.yes && io.interactive ? askLazily(io, intro) : null;
 
   // The name first: the target follows from it, and the defaults (repository URL, path in it)

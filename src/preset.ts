@@ -25,6 +25,12 @@ export interface ParseAnswersOptions {
   nested?: string;
 }
 
+/** A top-level key given beside the answers, with where it stands for messages about it. */
+export interface ExtraField {
+  value: unknown;
+  where: string;
+}
+
 /**
  * Parses answers YAML; every problem names the file, the line (of the file as given) and the key.
  * Top-level keys listed in `extraKeys` are returned as they are in `extra`.
@@ -34,7 +40,7 @@ export function parseAnswers(
   file: string,
   extraKeys: readonly string[] = [],
   options: ParseAnswersOptions = {},
-): { answers: Partial_; extra: Record<string, unknown> } {
+): { answers: Partial_; extra: Record<string, ExtraField> } {
   if (moreEntriesThan(text, MAX_ENTRIES)) {
     throw new UsageError(`${file}: more than ${MAX_ENTRIES} keys and list items; an answers file holds a few dozen`);
   }
@@ -53,7 +59,7 @@ export function parseAnswers(
   if (root === null) return { answers: {}, extra: {} };
   if (!isMap(root)) throw new UsageError(`${file}: expected a mapping of answers (key: value)`);
   const allowed = options.nested ? [...extraKeys, options.nested] : extraKeys;
-  const extra: Record<string, unknown> = {};
+  const extra: Record<string, ExtraField> = {};
   let answers: Partial_ = {};
   for (const pair of root.items) {
     const { key, where } = located(pair, file, lineCounter);
@@ -65,7 +71,7 @@ export function parseAnswers(
       continue;
     }
     if (allowed.includes(key)) {
-      extra[key] = valueOf(pair, doc, where);
+      extra[key] = { value: valueOf(pair, doc, where), where };
       continue;
     }
     if (options.nested !== undefined) throw new UsageError(`${where}: unknown key`, `allowed keys: ${allowed.join(', ')}`);
@@ -135,6 +141,6 @@ export function listPresets(): PresetInfo[] {
     .map((file) => {
       const text = readFileSync(join(PRESETS_DIR, file), 'utf8');
       const { extra } = parseAnswers(text, `presets/${file}`, ['description']);
-      return { name: basename(file, '.yaml'), description: String(extra.description ?? '') };
+      return { name: basename(file, '.yaml'), description: String(extra.description?.value ?? '') };
     });
 }

@@ -110,7 +110,7 @@ answers:
       [text.replace('port: 8080', 'port: eighty'), 'port: eighty', /: port: expected/],
       [text.replace('  port: 8080', '  colour: blue'), 'colour: blue', /: colour: unknown key$/],
       [text.replace('answers:', 'extra: 1\nanswers:'), 'extra: 1', /: extra: unknown key$/],
-      [text.replace('  type: web', '  type: web\n  type: api'), '  type: api', /: malformed YAML: /],
+      [text.replace('  type: web', '  type: web\n  type: api'), '  type: api', /: type: the key is given twice$/],
       [text.replace('version: 0.1.0', 'version: 1'), 'version: 1', /: version: no generator version recorded$/],
       [text.replace('  name: shop', '  name: *nowhere'), 'name: *nowhere', /: name: Unresolved alias/],
     ];

@@ -174,7 +174,7 @@ describe('each former "this is a bug" gives one line naming its cause', () => {
     expectOneLine(runCli(['upgrade', 'demo'], { cwd: generated.cwd }), 2, 'error: chart/values.yaml is a folder, where create-k8s-app keeps a file');
   });
 
-  it('answers files: a FIFO, a link, over the cap', () => {
+  it('answers files: a FIFO, a link, over the cap, too many keys', () => {
     const { dir, cwd } = project('answers');
     const answers = join(dir, '.create-k8s-app.yaml');
     const text = readFileSync(answers, 'utf8');
@@ -188,6 +188,11 @@ describe('each former "this is a bug" gives one line naming its cause', () => {
     rmSync(answers);
     writeFileSync(answers, `${text}${'#'.repeat(INPUT_MAX_BYTES)}\n`);
     expectOneLine(runCli(['upgrade', '--check', 'demo'], { cwd }), 2, /^error: \.create-k8s-app\.yaml is \d+ bytes; at most 1048576 allowed$/);
+    // As many keys as fit under the cap: refused by their count, as in a preset, not compared pair by pair.
+    let many = 'version: 0.1.0\nanswers:\n';
+    for (let i = 0; many.length < INPUT_MAX_BYTES - 20; i++) many += `  k${i}: 1\n`;
+    writeFileSync(answers, many);
+    expectOneLine(runTimed(['upgrade', '--check', 'demo'], cwd), 2, 'error: .create-k8s-app.yaml: more than 1000 keys and list items; an answers file holds a few dozen');
     // The records' folder linked to one outside the project.
     writeFileSync(answers, text);
     renameSync(join(dir, '.create-k8s-app'), join(cwd, 'outside-records'));
