@@ -1,6 +1,6 @@
 // main(argv, io): parse, dispatch, and turn every error into one line and an exit code.
 import { parseArgv } from './args.js';
-import { Interrupted, UsageError } from './errors.js';
+import { errorLines, Interrupted, isPromptExit } from './errors.js';
 import { helpText, upgradeHelpText } from './help.js';
 import { processIo, type Io } from './io.js';
 import { VERSION } from './version.js';
@@ -36,21 +36,15 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   }
 }
 
-function isPromptExit(error: unknown): boolean {
-  const name = (error as Error)?.name;
-  return name === 'ExitPromptError' || name === 'AbortPromptError';
-}
-
 function report(error: unknown, io: Io): number {
   if (process.env.DEBUG?.split(',').includes('create-k8s-app')) io.err(String((error as Error)?.stack ?? error));
   if (isPromptExit(error)) error = new Interrupted();
   const known = error as { exitCode?: number; message: string; hint?: string };
   if (typeof known?.exitCode === 'number') {
-    io.err(`error: ${known.message}`);
-    if (known.hint) io.err(`hint: ${known.hint}`);
+    for (const line of errorLines(known)) io.err(line);
     return known.exitCode;
   }
   io.err(`error: ${(error as Error)?.message?.split('\n')[0] ?? String(error)}`);
   io.err('hint: this is a bug in create-k8s-app; run with DEBUG=create-k8s-app for details and report it');
-  return error instanceof UsageError ? 2 : 1;
+  return 1;
 }

@@ -14,6 +14,14 @@ export class Failure extends Error {
   }
 }
 
+/** The lines an error the CLI knows is reported in: `error: …`, and `hint: …` when it has one. */
+export function errorLines(known: { message: string; hint?: string }): string[] {
+  return [`error: ${known.message}`, ...(known.hint ? [`hint: ${known.hint}`] : [])];
+}
+
+/** A prompt ended by Ctrl-C or Escape (@inquirer's error names; told apart without loading it). */
+export const isPromptExit = (error: unknown): boolean => ['ExitPromptError', 'AbortPromptError'].includes((error as Error)?.name);
+
 /** The user pressed Ctrl-C: exit 130, nothing written. */
 export class Interrupted extends Error {
   readonly exitCode = 130;

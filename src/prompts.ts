@@ -4,7 +4,7 @@ import confirm from '@inquirer/confirm';
 import input from '@inquirer/input';
 import select from '@inquirer/select';
 import { coerce, type Ask } from './answers.js';
-import { UsageError } from './errors.js';
+import { isPromptExit, UsageError } from './errors.js';
 import type { OptionSpec } from './options.js';
 
 const CHOICE_HINTS: Record<string, string> = {
@@ -47,7 +47,6 @@ function validator(option: OptionSpec, fallback: string) {
   };
 }
 
-const isCancel = (error: unknown) => ['ExitPromptError', 'AbortPromptError'].includes((error as Error)?.name);
 
 /**
  * Asks with the @inquirer prompts (tests drive them on the screen of @inquirer/testing). Each
@@ -63,7 +62,7 @@ export function makeAsk(say: (line: string) => void = (line) => process.stdout.w
       say(`\u001b[32m✔\u001b[39m \u001b[1m${message}\u001b[22m \u001b[36m${shown(value)}\u001b[39m`);
       return value;
     } catch (error) {
-      if (isCancel(error)) say(`\u001b[31m✖\u001b[39m \u001b[1m${message}\u001b[22m ${dim('cancelled')}`);
+      if (isPromptExit(error)) say(`\u001b[31m✖\u001b[39m \u001b[1m${message}\u001b[22m ${dim('cancelled')}`);
       throw error;
     }
   }

@@ -7,7 +7,7 @@ import type { UpgradeArgs } from '../args.js';
 import { builtinTemplates } from '../builtin.js';
 import type { ValuesModel } from '../values/model.js';
 import type { Io } from '../io.js';
-import { Failure, UsageError } from '../errors.js';
+import { errorLines, Failure, UsageError } from '../errors.js';
 import { gatherFacts } from '../facts.js';
 import { builtinFingerprint, FINGERPRINT } from '../fingerprint.js';
 import { refuseUncommitted } from '../git.js';
@@ -77,7 +77,7 @@ export async function upgrade(args: UpgradeArgs, io: Io): Promise<number> {
         if (typeof known.code !== 'string' || !/^E[A-Z]+$/.test(known.code)) throw error;
         return { code: 1, lines: [`error: ${printable(known.message.split('\n')[0], 300)}`] };
       }
-      return { code: known.exitCode, lines: [`error: ${known.message}`, ...(known.hint ? [`hint: ${known.hint}`] : [])] };
+      return { code: known.exitCode, lines: errorLines(known) };
     }
   };
   // A read-only run over a monorepo overlaps a few projects, so one renders while others wait on
