@@ -156,14 +156,12 @@ export function wrap(line: string, columns: number): string {
   return out.join('\n');
 }
 
-const SHOWN: Record<string, string> = { 'directory name': 'directory name' };
-
 /** Every answer that applies, with where it came from. */
 export function summary(answers: Answers, origins: Origins, columns = Infinity): string {
   const rows = OPTIONS.filter((o) => answers[o.key] !== null && origins[o.key] !== undefined).map((o) => {
     const value = answers[o.key];
     const text = Array.isArray(value) ? (value.length ? value.join(', ') : 'none') : typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value);
-    return [o.key, text, SHOWN[origins[o.key]!] ?? origins[o.key]!];
+    return [o.key, text, origins[o.key]!];
   });
   const keyWidth = Math.max(...rows.map(([key]) => key.length)) + 2;
   const valueWidth = Math.max(...rows.map(([, text]) => text.length)) + 2;

@@ -7,7 +7,7 @@ import { serializeBase, BASE_FILE } from './upgrade/base.js';
 import type { Answers, Plan } from './types.js';
 
 export const ANSWERS_FILE = '.create-k8s-app.yaml';
-export { BASE_FILE, serializeAnswers };
+export { serializeAnswers };
 
 /** Everything written for a new project: the rendered files plus the two records. */
 export function withMetadata(plan: Plan, answers: Answers, version: string, templates = builtinFingerprint()): Plan {

@@ -435,16 +435,6 @@ function releaseLock(root: string): void {
   removeDirsIfEmpty(root, [STATE_DIR, ...mine.madeDirs, '.create-k8s-app'], true);
 }
 
-/** Runs `task` holding the project's lock. */
-export async function withProjectLock<T>(root: string, command: string, task: () => Promise<T>): Promise<T> {
-  const lock = lockProject(root, command);
-  try {
-    return await task();
-  } finally {
-    lock.release();
-  }
-}
-
 /**
  * For read-only runs (`upgrade --check`, `--dry-run`): fails (exit 1) when another run is changing
  * the project, or when one was cut short while writing and left it half-changed. Reads only.

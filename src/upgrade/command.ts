@@ -312,7 +312,8 @@ async function upgradeSettled(root: string, options: UpgradeOptions): Promise<Up
     else if (change.status === 'delete') ops.push({ path: change.path });
   }
   const newAnswers = serializeAnswers(answers, version, fingerprint);
-  const baseChanged = serializeBase(record) !== serializeBase(base);
+  const recordText = serializeBase(record);
+  const baseChanged = recordText !== serializeBase(base);
   const metadataChanged = newAnswers !== recordedText || baseChanged;
 
   // What the files would hold afterwards, checked before anything is written. Without conflicts
@@ -367,7 +368,7 @@ async function upgradeSettled(root: string, options: UpgradeOptions): Promise<Up
   const writes = ops.length > 0 || metadataChanged;
   if (writes) {
     // The records go last: an upgrade interrupted before them is simply run again.
-    ops.push({ path: ANSWERS_FILE, content: newAnswers }, { path: BASE_FILE, content: serializeBase(record) });
+    ops.push({ path: ANSWERS_FILE, content: newAnswers }, { path: BASE_FILE, content: recordText });
     if (!options.allowDirty) await refuseUncommitted(root, ops.map((op) => op.path));
     await applyChanges(root, ops, { plannedFrom: new Map([...disk, [ANSWERS_FILE, recordedText], [BASE_FILE, baseText]]) });
   }
