@@ -2,6 +2,7 @@
 // kinds the chart's templates can render, read from the rendered templates themselves, so a
 // template added to the chart brings its kind along and nothing else is allowed.
 import type { Plan } from './types.js';
+import { byCodeUnit } from './order.js';
 
 export interface GroupKind {
   group: string;
@@ -22,7 +23,7 @@ export function chartKinds(plan: Plan): GroupKind[] {
       kindsOf(path, doc, seen);
     }
   }
-  return [...seen.values()].sort((a, b) => (a.group === b.group ? cmp(a.kind, b.kind) : cmp(a.group, b.group)));
+  return [...seen.values()].sort((a, b) => (a.group === b.group ? byCodeUnit(a.kind, b.kind) : byCodeUnit(a.group, b.group)));
 }
 
 function kindsOf(path: string, doc: string, seen: Map<string, GroupKind>): void {
@@ -41,5 +42,3 @@ function kindsOf(path: string, doc: string, seen: Map<string, GroupKind>): void 
     apiVersion = null;
   }
 }
-
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from './paths.js';
 import { sha256 } from './sha256.js';
+import { byCodeUnit } from './order.js';
 
 declare const __TEMPLATES_FINGERPRINT__: string | undefined;
 
@@ -17,7 +18,7 @@ export const FINGERPRINT = /^[0-9a-f]{12}$/;
 /** Fingerprint of (path, bytes) pairs; paths use '/' and the order given does not matter. */
 export function fingerprintFiles(files: Iterable<readonly [string, Uint8Array]>): string {
   const hash = sha256();
-  const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = [...files].sort(([a], [b]) => byCodeUnit(a, b));
   for (const [path, bytes] of sorted) {
     // Lengths delimit each entry, so no two different sets hash the same stream.
     hash.update(`${Buffer.byteLength(path)}:${path}\n${bytes.length}:`);

@@ -6,6 +6,7 @@ import { envValuesYaml, valuesSchema, valuesTable, valuesYaml } from './values/f
 import { CHART_VALUES, type ValuesModel } from './values/model.js';
 import type { Answers, Plan } from './types.js';
 import { chartKinds } from './appproject.js';
+import { byCodeUnit } from './order.js';
 
 export type TemplateFn = (context: object) => string;
 /** Compiled templates by their path under templates/, without the .hbs suffix. */
@@ -72,7 +73,7 @@ export function render(answers: Answers, templates: Templates, version: string, 
   plan.set('argocd/appproject.yaml', run('argocd/appproject.yaml', { ...view, projectKinds: chartKinds(plan) }));
   // Last: the project README's runbook is read from everything else the plan holds.
   plan.set('README.md', run('README.md', { ...view, runbook: runbook(plan, view, values) }));
-  return new Map([...plan].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new Map([...plan].sort(([a], [b]) => byCodeUnit(a, b)));
 }
 
 /** Template branches leave blank runs behind; files end with exactly one newline. */

@@ -1,10 +1,9 @@
 import { UsageError } from '../errors.js';
 import { printable } from '../validate.js';
+import { byCodeUnit } from '../order.js';
 
 /** Where the pristine output of the last generation is kept, relative to the project root. */
 export const BASE_FILE = '.create-k8s-app/base.json';
-
-const byCodeUnit = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 
 /**
  * One JSON object, path → content as an array of lines, keys sorted. Lines rather than one
