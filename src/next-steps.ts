@@ -3,6 +3,7 @@
 // the chart holds is read from the generated files (the plan), not decided again from the answers.
 import type { Origins } from './answers.js';
 import type { Answers } from './types.js';
+import { isPlaceholderHost, isPlaceholderRepo } from './runbook.js';
 import { buildView } from './view.js';
 
 /** The controllers (or CRDs) a generated object needs, by the template that renders it. */
@@ -54,11 +55,11 @@ export function nextSteps({ dir, answers, origins, files }: NextStepsInput): str
       'Set image.repository and image.tag in chart/values.yaml (or generate again with --image <ref>).',
     ]);
   }
-  const repoPlaceholder = /^https:\/\/git\.example\.com\//.test(answers['repo-url']);
+  const repoPlaceholder = isPlaceholderRepo(answers['repo-url']);
   if (repoPlaceholder) {
     steps.push([`Point argocd/ at your git repository: ${answers['repo-url']} is a placeholder.`, '  create-k8s-app upgrade --set repo-url=<your repository URL>']);
   }
-  const hosts = view.envs.filter((e) => e.host && /(^|\.)example\.com$/.test(e.host));
+  const hosts = view.envs.filter((e) => isPlaceholderHost(e.host));
   if (hosts.length > 0) {
     steps.push([
       `Set your hosts: ${hosts.map((e) => e.host).join(', ')} ${hosts.length === 1 ? 'is a placeholder' : 'are placeholders'}.`,
