@@ -18,20 +18,19 @@ export interface EnvView {
   minReplicas: number;
   maxReplicas: number;
   logLevel: string;
-  size: SizeView;
+  size: Size;
 }
 
-export interface SizeView {
-  cpuRequest: string;
-  memoryRequest: string;
-  cpuLimit: string;
-  memoryLimit: string;
-}
+/** Requests and limits, as the chart's `resources` value holds them. */
+export type Size = {
+  requests: { cpu: string; memory: string };
+  limits: { cpu: string; memory: string };
+};
 
 /** Sizing from seed 002's table: small for non-production, medium for production. */
-const SIZES: Record<'small' | 'medium', SizeView> = {
-  small: { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '500m', memoryLimit: '256Mi' },
-  medium: { cpuRequest: '250m', memoryRequest: '256Mi', cpuLimit: '1000m', memoryLimit: '512Mi' },
+export const SIZES: Record<'small' | 'medium', Size> = {
+  small: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+  medium: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '512Mi' } },
 };
 
 /** The trigger as the ScaledObject, the TriggerAuthentication and values.yaml use it. */

@@ -3,7 +3,7 @@
 // values-<env>.yaml files, values.schema.json and the chart README's values table are all written
 // from these two tables (src/values/files.ts), so a new value is one entry here.
 import { TRIGGERS, type TriggerSpec } from '../keda-triggers.js';
-import type { EnvView, View } from '../view.js';
+import { SIZES, type EnvView, type View } from '../view.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -52,7 +52,6 @@ export interface ValuesModel {
 
 const server = (v: View) => !v.isCron;
 const prometheus = 'http://prometheus-operated.monitoring.svc:9090';
-const small = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
 const percentPolicy = (value: number) => [{ type: 'Percent', value, periodSeconds: 60 }];
 /** The NetworkPolicy admits the ingress controller's pods (every router but ALB, which sends from its subnets). */
 const controllerPods = (v: View) => v.restricted && v.hasService && v.trafficRouter.controller !== null;
@@ -188,7 +187,7 @@ export const VALUES: readonly Value[] = [
   },
   { key: 'terminationGracePeriodSeconds', type: 'integer', default: (v) => (v.isWorker ? 60 : 30), doc: 'Seconds allowed for a clean shutdown' },
 
-  { key: 'resources', type: 'object', default: small, gap: true, doc: 'Requests and limits' },
+  { key: 'resources', type: 'object', default: SIZES.small, gap: true, doc: 'Requests and limits' },
   {
     key: 'podSecurityContext', type: 'object', gap: true,
     default: (v) => ({
@@ -533,7 +532,7 @@ export const PER_ENV: readonly EnvOverride[] = [
   { key: 'keda.cron.desiredReplicas', value: (e) => Math.min(e.maxReplicas, e.minReplicas * 2) },
   {
     key: 'resources',
-    value: ({ size }) => ({ requests: { cpu: size.cpuRequest, memory: size.memoryRequest }, limits: { cpu: size.cpuLimit, memory: size.memoryLimit } }),
+    value: ({ size }) => size,
   },
   { key: 'ingress.hosts', value: (e) => [e.host ?? ''] },
   { key: 'ingress.clusterIssuer', value: (e) => (e.isProd ? 'letsencrypt-prod' : 'letsencrypt-staging') },
