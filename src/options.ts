@@ -42,7 +42,9 @@ export interface OptionSpec {
   validate?(value: never): string | null;
 }
 
-const hasService = (type: AppType | undefined) => type === 'web' || type === 'api' || type === 'grpc';
+/** The app types with a Service (and so an Ingress or route); of those, the ones that speak HTTP. */
+export const hasService = (type: AppType | undefined) => type === 'web' || type === 'api' || type === 'grpc';
+export const isHttp = (type: AppType | undefined) => type === 'web' || type === 'api';
 const always = () => true;
 
 export function defaultPort(type: AppType | undefined): number | null {
@@ -111,8 +113,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     key: 'websocket', kind: 'bool',
     help: 'web/api: long proxy timeouts for WebSocket connections on the Ingress or route (default off)',
-    prompt: 'Does the app serve WebSocket connections?', applies: (a) => a.type === 'web' || a.type === 'api',
-    defaultValue: (a) => (a.type === 'web' || a.type === 'api' ? false : null),
+    prompt: 'Does the app serve WebSocket connections?', applies: (a) => isHttp(a.type),
+    defaultValue: (a) => (isHttp(a.type) ? false : null),
   },
   {
     key: 'security', kind: 'enum', arg: '<l>', choices: SECURITY_LEVELS,

@@ -5,6 +5,7 @@ import { triggerSpec, type TriggerSpec } from './keda-triggers.js';
 import { routerSpec, type RouterSpec } from './traffic.js';
 import type { Answers } from './types.js';
 import { IN_CLUSTER } from './clusters.js';
+import { hasService, isHttp } from './options.js';
 import { sha256Hex } from './sha256.js';
 
 export interface EnvView {
@@ -96,7 +97,6 @@ export function buildView(a: Answers, version: string) {
   const image = parseImage(a.image);
   if (typeof image === 'string') throw new Error(image);
   const prod = productionEnv(a.envs);
-  const hasService = a.type === 'web' || a.type === 'api' || a.type === 'grpc';
   const isCron = a.type === 'cron';
   const isWorker = a.type === 'worker';
   const isGrpc = a.type === 'grpc';
@@ -106,7 +106,7 @@ export function buildView(a: Answers, version: string) {
   const router = routerSpec(traffic);
   const autoscaled = a.scaling !== 'none';
   // Routers with a route object of their own (istio, gateway-api) take north-south traffic themselves.
-  const usesIngress = hasService && router.ingress;
+  const usesIngress = hasService(a.type) && router.ingress;
   const monitoring = a.monitoring;
   const metricsPortSeparate = isGrpc || isWorker;
   const envs: EnvView[] = a.envs.map((name) => {
@@ -133,11 +133,11 @@ export function buildView(a: Answers, version: string) {
     type: a.type,
     image: { repository: image.repository, tag: image.tag || image.digest.slice(7, 19), digest: image.digest },
     appVersion: image.tag || '0.1.0',
-    isHttp: a.type === 'web' || a.type === 'api',
+    isHttp: isHttp(a.type),
     isGrpc,
     isWorker,
     isCron,
-    hasService,
+    hasService: hasService(a.type),
     hasProbes: !isCron,
     usesIngress,
     port: a.port,
@@ -171,7 +171,7 @@ export function buildView(a: Answers, version: string) {
     restricted: a.security === 'restricted',
     security: a.security,
     monitoring,
-    serviceMonitor: monitoring && hasService,
+    serviceMonitor: monitoring && hasService(a.type),
     podMonitor: monitoring && isWorker,
     /** the SLO in percent, null without one (none, cron, or no monitoring) */
     slo: monitoring && typeof a.slo === 'number' ? a.slo : null,
