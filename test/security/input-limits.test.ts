@@ -10,7 +10,7 @@ import { parseAnswers } from '../../src/preset.js';
 import { checkRepoUrl, printable } from '../../src/validate.js';
 import { CLI, runCli } from '../support/cli.js';
 import { tempRoot } from '../support/project.js';
-import { expectCleanRejection } from './support.js';
+import { expectCleanRejection, generatedProject } from './support.js';
 
 const root = tempRoot('ck8s-limits-');
 afterAll(() => root.cleanup());
@@ -145,9 +145,8 @@ describe('echoed strings are escaped', () => {
 
 describe('each former "this is a bug" gives one line naming its cause', () => {
   const project = (prefix: string) => {
-    const cwd = root.fresh(prefix);
-    expect(runCli(['demo', '--yes', '--no-lint'], { cwd }).code).toBe(0);
-    return { cwd, dir: join(cwd, 'demo') };
+    const { cwd, project: dir } = generatedProject(root, prefix);
+    return { cwd, dir };
   };
 
   it('upgrade of a file: exit 2, not a directory', () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../support/cli.js';
 import { tempRoot } from '../support/project.js';
+import { generatedProject } from './support.js';
 import { snapshot } from './processes.js';
 
 const root = tempRoot('ck8s-journal-');
@@ -17,15 +18,13 @@ const RUN = '.create-k8s-app/run';
 
 /** A generated project beside a victim folder, in a fresh case folder. */
 function setup(): { cwd: string; project: string; victim: string } {
-  const cwd = root.fresh();
-  const r = runCli(['demo', '--yes', '--no-lint'], { cwd });
-  expect(r.code, r.stderr).toBe(0);
+  const { cwd, project } = generatedProject(root);
   const victim = join(cwd, 'victim');
   mkdirSync(victim);
   writeFileSync(join(victim, 'bashrc'), 'export PATH=/usr/bin\n');
   writeFileSync(join(victim, 'id_rsa'), 'PRIVATE KEY\n');
   writeFileSync(join(victim, 'notes'), 'my notes\n');
-  return { cwd, project: join(cwd, 'demo'), victim };
+  return { cwd, project, victim };
 }
 
 /** Plants a journal in the place and format the writer uses, with backups by entry index. */

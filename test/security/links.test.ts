@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../support/cli.js';
 import { tempRoot } from '../support/project.js';
+import { generatedProject } from './support.js';
 import { snapshot } from './processes.js';
 
 const root = tempRoot('ck8s-links-');
@@ -18,10 +19,7 @@ const SECRET = 'GITHUB_TOKEN=ghp_secret_value_that_must_not_leak\n';
 
 /** A generated project, an older-looking state of it (so upgrade has work to do), and a folder outside. */
 function setup(): { cwd: string; project: string; outside: string } {
-  const cwd = root.fresh();
-  const r = runCli(['demo', '--yes', '--no-lint'], { cwd });
-  expect(r.code, r.stderr).toBe(0);
-  const project = join(cwd, 'demo');
+  const { cwd, project } = generatedProject(root);
   // --set changes make upgrade write into chart/, chart/templates/ and .create-k8s-app/.
   const outside = join(cwd, 'outside');
   mkdirSync(outside);

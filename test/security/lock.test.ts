@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { tempRoot } from '../support/project.js';
+import { generatedProject } from './support.js';
 import { logged, snapshot, start, waitFor } from './processes.js';
 
 const root = tempRoot('ck8s-lock-');
@@ -14,10 +15,8 @@ afterAll(() => root.cleanup());
 const LOCK = '.create-k8s-app/run/lock';
 
 function project(): { cwd: string; target: string } {
-  const cwd = root.fresh();
-  const r = runCli(['demo', '--yes', '--no-lint'], { cwd });
-  expect(r.code, r.stderr).toBe(0);
-  return { cwd, target: join(cwd, 'demo') };
+  const { cwd, project: target } = generatedProject(root);
+  return { cwd, target };
 }
 
 /** The pid of a process that has exited (and been reaped). */

@@ -10,6 +10,7 @@ import type { Io } from '../../src/io.js';
 import type { Answers } from '../../src/types.js';
 import { parseImage } from '../../src/validate.js';
 import { envHost, productionEnv } from '../../src/view.js';
+import { runCli } from '../support/cli.js';
 import { runHelm } from '../support/helm.js';
 import { MONITORING_APIS } from '../support/project.js';
 
@@ -34,6 +35,14 @@ export async function runInProcess(argv: string[], cwd: string): Promise<RunResu
   };
   const code = await main(argv, io);
   return { code, out, err };
+}
+
+/** A new case folder in `root` holding `demo`, a project generated with the defaults. */
+export function generatedProject(root: { fresh(stem?: string): string }, stem?: string): { cwd: string; project: string } {
+  const cwd = root.fresh(stem);
+  const r = runCli(['demo', '--yes', '--no-lint'], { cwd });
+  expect(r.code, r.stderr).toBe(0);
+  return { cwd, project: join(cwd, 'demo') };
 }
 
 /** Exit 2, `error: …` and at most a `hint: …`, each one line, no stack, and nothing written. */
